@@ -1,0 +1,17 @@
+"""The GAN training engine: targets, models, losses, the fused train step, metrics, the
+training session and the CLI. Knows nothing of Dash.
+
+Importing this package does not load TensorFlow; `TrainingSession` and `GAN` do, on first use.
+"""
+from gan_core.config import FIELDS, PRESETS, ConfigError, Field, RunConfig, preset
+from gan_core.targets import TARGETS, Target, get_target
+
+__all__ = ["FIELDS", "PRESETS", "ConfigError", "Field", "RunConfig", "preset", "TARGETS", "Target",
+           "get_target", "TrainingSession", "SessionError", "Snapshot", "STATES"]
+
+
+def __getattr__(name):
+    if name in ("TrainingSession", "SessionError", "Snapshot", "STATES", "HistoryPoint"):
+        from gan_core import session
+        return getattr(session, name)
+    raise AttributeError(name)

@@ -1,0 +1,222 @@
+"""Headless command line: `train`, `targets`, `bench`.
+
+Every RunConfig field is also a flag (kebab-case), generated from `FIELDS`. Bad arguments
+exit with status 2 and one line on stderr, before any training starts.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+import time
+from typing import Any, Sequence
+
+from gan_core.config import ALIASES, FIELD_BY_NAME, FIELDS, PRESETS, ConfigError, preset
+from gan_core.targets import TARGETS
+
+MAX_STEPS = 10_000_000
+MAX_SAMPLES = 1_000_000
+
+
+class UsageError(Exception):
+    """Bad command-line input: reported on one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, no usage block, no traceback
+        raise UsageError(message)
+
+
+def _positive_int(name: str, high: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a whole number; got {text!r}") from None
+        if not 1 <= value <= high:
+            raise argparse.ArgumentTypeError(f"{name} must be from 1 to {high:,}; got {value}")
+        return value
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m gan_core", description="Train small GANs headless.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    train = sub.add_parser("train", help="train one run and report JSON")
+    train.add_argument("--preset", choices=tuple(PRESETS), default="default",
+                       help="starting configuration; other flags override it")
+    for f in FIELDS:
+        extra = {"choices": f.choices} if f.choices else {}
+        train.add_argument("--" + f.name.replace("_", "-"), dest=f.name, default=None,
+                           help=f"{f.help} ({f.describe_range()}; default {f.default})", **extra)
+    for alias, names in ALIASES.items():
+        train.add_argument("--" + alias.replace("_", "-"), dest=alias, default=None,
+                           help="sets " + " and ".join(n.replace("_", "-") for n in names))
+    train.add_argument("--steps", type=_positive_int("steps", MAX_STEPS), default=10_000)
+    train.add_argument("--eval-every", type=_positive_int("eval-every", MAX_STEPS), default=2_000,
+                       help="record D accuracy every this many iterations (the tutorial: 2000)")
+    train.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    train.add_argument("--samples-csv", metavar="PATH", help="write generated samples here")
+    train.add_argument("--n-samples", type=_positive_int("n-samples", MAX_SAMPLES), default=1_000)
+    train.add_argument("--save-generator", metavar="PATH.keras", help="save G in Keras format")
+    train.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+
+    targets = sub.add_parser("targets", help="list target distributions")
+    targets.add_argument("--json", action="store_true")
+
+    bench = sub.add_parser("bench", help="engine against the tutorial-style Keras loop")
+    bench.add_argument("--json", action="store_true")
+    bench.add_argument("--steps", type=_positive_int("steps", MAX_STEPS), default=20_000)
+    bench.add_argument("--baseline-steps", type=_positive_int("baseline-steps", 100_000), default=100)
+    bench.add_argument("--memory-seconds", type=float, default=20.0,
+                       help="seconds of a long unlimited session run for the memory check (0: skip)")
+    return parser
+
+
+def _check_writable(flag: str, path: str, suffix: str | None = None) -> None:
+    if suffix and not path.endswith(suffix):
+        raise UsageError(f"{flag} must name a {suffix} file; got {path!r}")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise UsageError(f"{flag}: folder {folder!r} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"{flag}: folder {folder!r} is not writable")
+
+
+def config_from_args(args: argparse.Namespace):
+    cfg = preset(args.preset)
+    changes: dict[str, Any] = {}
+    for name in (*ALIASES, *FIELD_BY_NAME):
+        value = getattr(args, name, None)
+        if value is not None:
+            changes[name] = value
+    try:
+        return cfg.replace(**changes)
+    except ConfigError as exc:
+        flag = "--" + (exc.field or "").replace("_", "-")
+        raise UsageError(f"{flag}: {exc}") from None
+
+
+class _Progress:
+    def __init__(self, total: int, enabled: bool):
+        self.total, self.enabled, self.start = total, enabled, time.perf_counter()
+
+    def update(self, done: int) -> None:
+        if not self.enabled:
+            return
+        width = 30
+        filled = int(width * done / self.total)
+        rate = done / max(time.perf_counter() - self.start, 1e-9)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{self.total:,} {rate:,.0f} it/s")
+        if done >= self.total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    cfg = config_from_args(args)
+    if args.samples_csv:
+        _check_writable("--samples-csv", args.samples_csv)
+    if args.save_generator:
+        _check_writable("--save-generator", args.save_generator, ".keras")
+
+    from gan_core.gan import GAN  # TensorFlow loads only once the arguments are known good
+    from gan_core.metrics import compute_metrics
+
+    gan = GAN(cfg)
+    gan.warm_up()
+    progress = _Progress(args.steps, sys.stderr.isatty() and not args.no_progress)
+    history = []
+    started = time.perf_counter()
+    result = None
+    while gan.iteration < args.steps:
+        n = min(args.eval_every - gan.iteration % args.eval_every, args.steps - gan.iteration)
+        result = gan.train(n)
+        progress.update(gan.iteration)
+        if not result.finite:
+            break
+        if gan.iteration % args.eval_every == 0 or gan.iteration == args.steps:
+            history.append({"iteration": gan.iteration, **gan.evaluate(100)})
+            if not args.json:
+                h = history[-1]
+                print(f"{h['iteration']} {h['d_accuracy_real']:.2f} {h['d_accuracy_fake']:.2f}")
+    seconds = time.perf_counter() - started
+    final = gan.evaluate(1000)
+    samples = gan.generate(2000)
+    out = {
+        "steps": gan.iteration,
+        "seconds": round(seconds, 4),
+        "steps_per_second": round(gan.iteration / max(seconds, 1e-9), 1),
+        "d_accuracy_real": final["d_accuracy_real"],
+        "d_accuracy_fake": final["d_accuracy_fake"],
+        "d_loss": result.d_loss if result else None,
+        "g_loss": result.g_loss if result else None,
+        "diverged": bool(result and not result.finite),
+        "metrics": compute_metrics(gan.target, samples),
+        "history": history,
+        "target": cfg.target,
+        "config": cfg.to_dict(),
+    }
+    if args.samples_csv:
+        rows = gan.generate(args.n_samples)
+        header = ["x", "y"] if gan.target.dim == 2 else [f"v{i}" for i in range(gan.target.dim)]
+        with open(args.samples_csv, "w", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(header)
+            writer.writerows([[f"{v:.6g}" for v in row] for row in rows])
+        out["samples_csv"] = args.samples_csv
+    if args.save_generator:
+        gan.G.save(args.save_generator)
+        out["generator"] = args.save_generator
+    if args.json:
+        print(json.dumps(_jsonable(out)))
+    else:
+        print(f"{out['steps']:,} iterations in {seconds:.1f} s ({out['steps_per_second']:,.0f}/s); "
+              f"D accuracy real {final['d_accuracy_real']:.2f}, fake {final['d_accuracy_fake']:.2f}")
+        for key, value in out["metrics"].items():
+            print(f"  {key}: {value:.4g}")
+    if out["diverged"]:
+        print(f"training diverged at iteration {gan.iteration}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _jsonable(value):
+    if isinstance(value, float) and value != value:
+        return None  # NaN is not JSON
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def cmd_targets(args: argparse.Namespace) -> int:
+    rows = [t.summary() for t in TARGETS.values()]
+    if args.json:
+        print(json.dumps(rows))
+    else:
+        for r in rows:
+            print(f"{r['id']:<15} {r['kind']:<9} dim {r['dim']:<3} {r['description']}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from gan_core.bench import run_bench
+
+    report = run_bench(steps=args.steps, baseline_steps=args.baseline_steps,
+                       memory_seconds=args.memory_seconds, log=sys.stderr)
+    print(json.dumps(report) if args.json else "\n".join(f"{k}: {v}" for k, v in report.items()))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return {"train": cmd_train, "targets": cmd_targets, "bench": cmd_bench}[args.command](args)
+    except UsageError as exc:
+        print(f"gan_core: error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,197 @@
+"""The one run configuration: fields, ranges and defaults defined once.
+
+The CLI builds its flags from `FIELDS`, the dashboard builds its sliders from it, and
+`RunConfig.validate` refuses anything outside it with a message that names the field.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from gan_core.targets import TARGETS
+
+
+class ConfigError(ValueError):
+    """A configuration value is outside what the engine accepts; `field` names it."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: type  # int, float or str
+    default: Any
+    help: str
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] | None = None
+    log: bool = False  # shown on a log scale (learning rates)
+    step: float | None = None
+
+    def describe_range(self) -> str:
+        if self.choices is not None:
+            return "one of " + ", ".join(self.choices)
+        return f"{_fmt(self.low)} to {_fmt(self.high)}"
+
+    def coerce(self, value: Any) -> Any:
+        """Turn `value` (from JSON, a URL or a form) into this field's type, or raise."""
+        label = self.name.replace("_", " ")
+        if self.kind is str:
+            if not isinstance(value, str) or value not in (self.choices or ()):
+                raise ConfigError(f"{label} must be {self.describe_range()}; got {value!r}", self.name)
+            return value
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise ConfigError(f"{label} must be a number from {self.describe_range()}; got {value!r}", self.name)
+        try:
+            number = float(value)
+        except ValueError:
+            raise ConfigError(f"{label} must be a number from {self.describe_range()}; got {value!r}", self.name) from None
+        if not math.isfinite(number):
+            raise ConfigError(f"{label} must be a finite number from {self.describe_range()}; got {value!r}", self.name)
+        if self.kind is int:
+            if number != int(number):
+                raise ConfigError(f"{label} must be a whole number from {self.describe_range()}; got {value!r}", self.name)
+            number = int(number)
+        if not (self.low <= number <= self.high):
+            raise ConfigError(f"{label} must be from {self.describe_range()}; got {value!r}", self.name)
+        return number
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "?"
+    if x == int(x) and abs(x) < 1e6:
+        return str(int(x))
+    return f"{x:g}"
+
+
+LOSSES = ("nsgan", "minimax", "lsgan", "wgan-gp", "hinge")
+ACTIVATIONS = ("relu", "leaky_relu", "tanh")
+
+FIELDS: tuple[Field, ...] = (
+    Field("target", str, "x2", "Which real distribution the generator learns to imitate.",
+          choices=tuple(TARGETS)),
+    Field("latent_size", int, 5, "Size of the random noise vector fed to the generator.", 1, 64),
+    Field("latent_dist", str, "uniform", "Distribution of the generator's noise.",
+          choices=("gaussian", "uniform")),
+    Field("g_hidden_layers", int, 2, "Hidden layers in the generator.", 1, 4),
+    Field("g_hidden_nodes", int, 16, "Nodes in each hidden layer of the generator.", 1, 512),
+    Field("d_hidden_layers", int, 2, "Hidden layers in the discriminator.", 1, 4),
+    Field("d_hidden_nodes", int, 16, "Nodes in each hidden layer of the discriminator.", 1, 512),
+    Field("activation", str, "leaky_relu", "Activation of the hidden layers.", choices=ACTIVATIONS),
+    Field("g_output", str, "linear",
+          "Generator output: linear, or tanh with the target scaled to fit [-1, 1].",
+          choices=("linear", "tanh")),
+    Field("g_learning_rate", float, 1e-3, "Generator learning rate.", 1e-5, 1.0, log=True),
+    Field("d_learning_rate", float, 1e-3, "Discriminator learning rate.", 1e-5, 1.0, log=True),
+    Field("optimizer", str, "adam", "Optimizer for both networks.", choices=("adam", "sgd")),
+    Field("beta1", float, 0.5, "Adam's first-moment decay (beta 1).", 0.0, 0.999, step=0.01),
+    Field("loss", str, "nsgan",
+          "GAN loss: non-saturating BCE, original minimax BCE, least squares, WGAN-GP or hinge.",
+          choices=LOSSES),
+    Field("batch_size", int, 64,
+          "Real and fake samples per discriminator step (the generator step uses twice as many).",
+          8, 1024),
+    Field("d_steps", int, 1, "Discriminator steps per generator step.", 1, 10),
+    Field("label_smoothing", float, 0.0,
+          "One-sided label smoothing: real labels become 1 minus this.", 0.0, 0.3, step=0.01),
+    Field("seed", int, 0, "Random seed: the same seed and settings give the same run.", 0, 2**31 - 1),
+)
+FIELD_BY_NAME = {f.name: f for f in FIELDS}
+
+# Controls that set a G and a D field together (the dashboard's single sliders, CLI flags).
+ALIASES: dict[str, tuple[str, ...]] = {
+    "hidden_nodes": ("g_hidden_nodes", "d_hidden_nodes"),
+    "hidden_layers": ("g_hidden_layers", "d_hidden_layers"),
+    "learning_rate": ("g_learning_rate", "d_learning_rate"),
+}
+
+# Changing these needs new models; anything else applies to a running session.
+LIVE_FIELDS = frozenset({"g_learning_rate", "d_learning_rate"})
+
+
+def _default(name: str) -> Any:
+    return FIELD_BY_NAME[name].default
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    target: str = _default("target")
+    latent_size: int = _default("latent_size")
+    latent_dist: str = _default("latent_dist")
+    g_hidden_layers: int = _default("g_hidden_layers")
+    g_hidden_nodes: int = _default("g_hidden_nodes")
+    d_hidden_layers: int = _default("d_hidden_layers")
+    d_hidden_nodes: int = _default("d_hidden_nodes")
+    activation: str = _default("activation")
+    g_output: str = _default("g_output")
+    g_learning_rate: float = _default("g_learning_rate")
+    d_learning_rate: float = _default("d_learning_rate")
+    optimizer: str = _default("optimizer")
+    beta1: float = _default("beta1")
+    loss: str = _default("loss")
+    batch_size: int = _default("batch_size")
+    d_steps: int = _default("d_steps")
+    label_smoothing: float = _default("label_smoothing")
+    seed: int = _default("seed")
+
+    def __post_init__(self) -> None:
+        for f in FIELDS:
+            object.__setattr__(self, f.name, f.coerce(getattr(self, f.name)))
+
+    @classmethod
+    def from_dict(cls, values: Mapping[str, Any], base: "RunConfig | None" = None) -> "RunConfig":
+        """Build from loose input (JSON, URL, form); aliases expand; unknown keys are refused."""
+        return (base or cls()).replace(**values)
+
+    def replace(self, **changes: Any) -> "RunConfig":
+        expanded: dict[str, Any] = {}
+        for key, value in changes.items():
+            key = key.replace("-", "_")
+            if key in ALIASES:
+                for name in ALIASES[key]:
+                    expanded[name] = value
+            elif key in FIELD_BY_NAME:
+                expanded[key] = value
+            else:
+                raise ConfigError(f"unknown setting {key!r}", key)
+        return dataclasses.replace(self, **expanded)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def changed_fields(self, other: "RunConfig") -> set[str]:
+        return {f.name for f in FIELDS if getattr(self, f.name) != getattr(other, f.name)}
+
+
+assert [f.name for f in FIELDS] == [f.name for f in dataclasses.fields(RunConfig)]
+
+# The x² tutorial exactly: G 5→15→2, D 2→25→1, ReLU (He uniform), Adam 1e-3, batch 64+64 / 128.
+PRESETS: dict[str, RunConfig] = {
+    "default": RunConfig(),
+    "tutorial": RunConfig(
+        target="x2", latent_size=5, latent_dist="gaussian",
+        g_hidden_layers=1, g_hidden_nodes=15, d_hidden_layers=1, d_hidden_nodes=25,
+        activation="relu", g_output="linear", g_learning_rate=1e-3, d_learning_rate=1e-3,
+        optimizer="adam", beta1=0.9, loss="nsgan", batch_size=64, d_steps=1,
+        label_smoothing=0.0,
+    ),
+    # A mixture setting that covers the 8 modes of ring8 (measured in tests).
+    "ring8": RunConfig(
+        target="ring8", latent_size=8, g_hidden_layers=2, g_hidden_nodes=128,
+        d_hidden_layers=2, d_hidden_nodes=128, activation="leaky_relu",
+        g_learning_rate=1e-3, d_learning_rate=1e-3, beta1=0.5, batch_size=256,
+    ),
+}
+
+
+def preset(name: str) -> RunConfig:
+    try:
+        return PRESETS[name]
+    except KeyError:
+        raise ConfigError(f"preset must be one of {', '.join(PRESETS)}; got {name!r}", "preset") from None

@@ -1,0 +1,150 @@
+"""Target distributions: what the generator learns to imitate.
+
+Each target has an id that never changes meaning, a label and a one-sentence description
+(the dashboard's tooltip), a kind (`function`: points (x, f(x)); `points`: a 2-D cloud;
+`sequence`: a whole curve per sample), natural plot ranges, and a sampler that takes the
+run's own `numpy.random.Generator`, so runs are reproducible and independent.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+Sampler = Callable[[np.random.Generator, int], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Target:
+    id: str
+    label: str
+    description: str
+    kind: str  # "function", "points" or "sequence"
+    dim: int
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    sampler: Sampler = field(repr=False)
+    # function targets: y = f(x) with x ~ U[x_low, x_high]
+    f: Callable[[np.ndarray], np.ndarray] | None = field(default=None, repr=False)
+    x_domain: tuple[float, float] | None = None
+    # mixtures of equal Gaussians: their centres and common standard deviation
+    modes: tuple[tuple[float, float], ...] | None = None
+    mode_sigma: float | None = None
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return np.asarray(self.sampler(rng, n), dtype=np.float32).reshape(n, self.dim)
+
+    @property
+    def scale(self) -> float:
+        """Half-width that maps the plot ranges into [-1, 1] (for a tanh generator output)."""
+        return float(max(abs(v) for v in (*self.x_range, *self.y_range)))
+
+    def summary(self) -> dict:
+        return {"id": self.id, "label": self.label, "kind": self.kind, "dim": self.dim,
+                "description": self.description}
+
+
+def _function(id_, label, description, f, x_domain, y_range) -> Target:
+    lo, hi = x_domain
+    pad = 0.1 * (hi - lo)
+
+    def sampler(rng, n):
+        x = rng.uniform(lo, hi, n)
+        return np.stack([x, f(x)], axis=1)
+
+    return Target(id_, label, description, "function", 2, (lo - pad, hi + pad), y_range,
+                  sampler, f=f, x_domain=x_domain)
+
+
+def _mixture(id_, label, description, centres, sigma, span) -> Target:
+    centres_arr = np.asarray(centres, dtype=np.float64)
+
+    def sampler(rng, n):
+        which = rng.integers(0, len(centres_arr), n)
+        return centres_arr[which] + rng.normal(0.0, sigma, (n, 2))
+
+    return Target(id_, label, description, "points", 2, (-span, span), (-span, span), sampler,
+                  modes=tuple(map(tuple, centres_arr.tolist())), mode_sigma=sigma)
+
+
+def _cloud(id_, label, description, sampler, x_range, y_range) -> Target:
+    return Target(id_, label, description, "points", 2, x_range, y_range, sampler)
+
+
+def _gaussian(rng, n):
+    return rng.normal(0.0, 0.5, (n, 2))
+
+
+def _disk(rng, n):
+    r = np.sqrt(rng.uniform(0.0, 1.0, n))
+    t = rng.uniform(0.0, 2 * np.pi, n)
+    return np.stack([r * np.cos(t), r * np.sin(t)], axis=1)
+
+
+def _moons(rng, n):
+    upper = rng.random(n) < 0.5
+    t = rng.uniform(0.0, np.pi, n)
+    x = np.where(upper, np.cos(t), 1.0 - np.cos(t))
+    y = np.where(upper, np.sin(t), 0.5 - np.sin(t))
+    pts = np.stack([x - 0.5, y - 0.25], axis=1) * 0.8
+    return pts + rng.normal(0.0, 0.04, (n, 2))
+
+
+def _line(rng, n):
+    t = rng.uniform(-0.8, 0.8, n)
+    return np.stack([t, 0.6 * t], axis=1) + rng.normal(0.0, 0.01, (n, 2))
+
+
+SINUSOID_X = np.arange(50) * 0.1  # 0, 0.1 … 4.9 as in the tutorial
+
+
+def _sinusoids(rng, n):
+    offset = rng.uniform(0.0, 100.0, (n, 1))
+    mul = rng.uniform(1.0, 2.0, (n, 1))
+    return np.sin(offset + SINUSOID_X[None, :] * mul) / 2 + 0.5
+
+
+_ring = [(np.cos(a), np.sin(a)) for a in np.arange(8) * (2 * np.pi / 8)]
+_grid = [(x, y) for x in np.linspace(-1, 1, 5) for y in np.linspace(-1, 1, 5)]
+_triangle = [(0.7 * np.cos(a), 0.7 * np.sin(a)) for a in np.pi / 2 + np.arange(3) * 2 * np.pi / 3]
+
+_ALL = [
+    _function("x2", "x² (tutorial)", "Points (x, x²) with x uniform on [-0.5, 0.5], as in the 1-D tutorial.",
+              lambda x: x * x, (-0.5, 0.5), (-0.1, 0.35)),
+    _function("sine", "Sine wave", "Points (x, sin(πx)/2) with x uniform on [-1, 1].",
+              lambda x: np.sin(np.pi * x) / 2, (-1.0, 1.0), (-0.7, 0.7)),
+    _function("bump", "Gaussian bump", "Points (x, exp(-x²/0.18)) with x uniform on [-1, 1]: a bell curve.",
+              lambda x: np.exp(-x * x / 0.18), (-1.0, 1.0), (-0.2, 1.2)),
+    _function("quadratic", "Downward quadratic", "Points (x, 1 - 2x²) with x uniform on [-1, 1].",
+              lambda x: 1 - 2 * x * x, (-1.0, 1.0), (-1.2, 1.2)),
+    _function("poly4", "Multi-modal polynomial", "Points (x, 8x⁴ - 8x² + 1) with x uniform on [-1, 1]: three peaks, two troughs.",
+              lambda x: 8 * x**4 - 8 * x**2 + 1, (-1.0, 1.0), (-1.2, 1.2)),
+    _cloud("gaussian2d", "2-D Gaussian", "A round Gaussian cloud N(0, 0.5²) centred on the origin.",
+           _gaussian, (-2.0, 2.0), (-2.0, 2.0)),
+    _cloud("disk", "Unit disk", "Points spread uniformly over the disk of radius 1.",
+           _disk, (-1.3, 1.3), (-1.3, 1.3)),
+    _mixture("ring8", "Ring of 8 Gaussians", "Eight small Gaussians evenly spaced on the unit circle: a classic mode-collapse test.",
+             _ring, 0.05, 1.5),
+    _mixture("grid25", "5×5 grid of Gaussians", "Twenty-five small Gaussians on a square grid: hard to cover every mode.",
+             _grid, 0.05, 1.4),
+    _cloud("moons", "Two moons", "Two interleaved half circles with a little noise.",
+           _moons, (-1.4, 1.4), (-1.0, 1.0)),
+    _cloud("line", "Line", "Points along a straight line segment, with a tiny spread.",
+           _line, (-1.0, 1.0), (-1.0, 1.0)),
+    _mixture("two_gaussians", "Two Gaussians", "Two separate Gaussian blobs on a diagonal.",
+             [(-0.5, 0.5), (0.5, -0.5)], 0.12, 1.2),
+    _mixture("three_clusters", "Three clusters", "Three disjoint tight clusters at the corners of a triangle.",
+             _triangle, 0.08, 1.2),
+    Target("sinusoids", "Sinusoid curves", "Whole curves sin(offset + x·mul)/2 + 0.5 of 50 points, as in the sinusoid tutorial.",
+           "sequence", 50, (0.0, 4.9), (0.0, 1.0), _sinusoids),
+]
+
+TARGETS: dict[str, Target] = {t.id: t for t in _ALL}
+
+
+def get_target(target_id: str) -> Target:
+    try:
+        return TARGETS[target_id]
+    except KeyError:
+        raise KeyError(f"unknown target {target_id!r}; choose from {', '.join(TARGETS)}") from None
