@@ -183,9 +183,9 @@ PRESETS: dict[str, RunConfig] = {
     ),
     # A mixture setting that covers the 8 modes of ring8 (measured in tests).
     "ring8": RunConfig(
-        target="ring8", latent_size=8, g_hidden_layers=2, g_hidden_nodes=128,
-        d_hidden_layers=2, d_hidden_nodes=128, activation="leaky_relu",
-        g_learning_rate=1e-3, d_learning_rate=1e-3, beta1=0.5, batch_size=256,
+        target="ring8", latent_size=8, g_hidden_layers=2, g_hidden_nodes=64,
+        d_hidden_layers=2, d_hidden_nodes=64, activation="leaky_relu",
+        g_learning_rate=2e-3, d_learning_rate=2e-3, beta1=0.5, batch_size=128,
     ),
 }
 

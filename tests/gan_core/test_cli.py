@@ -1,0 +1,70 @@
+import csv
+import json
+import subprocess
+import sys
+
+import pytest
+
+from gan_core.cli import main
+
+
+def _run(*args, timeout=300):
+    return subprocess.run([sys.executable, "-m", "gan_core", *args], capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.mark.parametrize("args, words", [
+    (["train", "--latent-size", "0"], "--latent-size"),
+    (["train", "--learning-rate", "5"], "1e-05 to 1"),
+    (["train", "--target", "spiral"], "invalid choice"),
+    (["train", "--steps", "-4"], "steps must be from 1"),
+    (["train", "--steps", "many"], "whole number"),
+    (["train", "--save-generator", "g.h5"], ".keras"),
+    (["train", "--samples-csv", "/no/such/dir/x.csv"], "does not exist"),
+    (["train", "--bogus"], "unrecognized"),
+    (["fly"], "invalid choice"),
+    ([], "required"),
+])
+def test_bad_arguments_exit_2_with_one_line(args, words, capsys):
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert words in err
+
+
+def test_bad_arguments_exit_2_as_a_process():
+    proc = _run("train", "--batch-size", "2")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.strip().count("\n") == 0 and "--batch-size" in proc.stderr
+
+
+def test_targets_json_lists_every_target():
+    proc = _run("targets", "--json")
+    rows = json.loads(proc.stdout)
+    ids = {r["id"]: r for r in rows}
+    assert ids["ring8"]["kind"] == "points" and ids["ring8"]["dim"] == 2
+    assert ids["sinusoids"]["kind"] == "sequence"
+
+
+def test_train_writes_json_samples_and_a_loadable_generator(tmp_path):
+    csv_path, model_path = tmp_path / "s.csv", tmp_path / "g.keras"
+    proc = _run("train", "--target", "x2", "--steps", "3000", "--seed", "4", "--json",
+                "--samples-csv", str(csv_path), "--n-samples", "123", "--save-generator", str(model_path))
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    for key in ("steps", "seconds", "steps_per_second", "d_accuracy_real", "d_accuracy_fake", "metrics"):
+        assert key in out
+    assert out["steps"] == 3000 and out["metrics"]["mean_abs_error"] < 0.1
+    rows = list(csv.reader(csv_path.open()))
+    assert rows[0] == ["x", "y"] and len(rows) == 124
+
+    import keras
+    import numpy as np
+    g = keras.models.load_model(model_path)
+    y = g(np.zeros((4, 5), np.float32)).numpy()
+    assert y.shape == (4, 2)
+
+
+def test_preset_and_flags_combine():
+    proc = _run("train", "--preset", "tutorial", "--steps", "50", "--json", "--hidden-nodes", "7")
+    cfg = json.loads(proc.stdout)["config"]
+    assert cfg["g_hidden_nodes"] == cfg["d_hidden_nodes"] == 7 and cfg["activation"] == "relu"

@@ -1,0 +1,65 @@
+import pytest
+
+from gan_core.config import FIELDS, PRESETS, ConfigError, RunConfig, preset
+
+
+def test_defaults_come_from_the_field_table():
+    cfg = RunConfig()
+    for f in FIELDS:
+        assert getattr(cfg, f.name) == f.default
+
+
+@pytest.mark.parametrize("changes, field, words", [
+    ({"latent_size": 0}, "latent_size", "1 to 64"),
+    ({"latent_size": 65}, "latent_size", "1 to 64"),
+    ({"hidden_nodes": 513}, "g_hidden_nodes", "1 to 512"),
+    ({"g_learning_rate": 2.0}, "g_learning_rate", "1e-05 to 1"),
+    ({"batch_size": 4}, "batch_size", "8 to 1024"),
+    ({"d_steps": 11}, "d_steps", "1 to 10"),
+    ({"label_smoothing": 0.5}, "label_smoothing", "0 to 0.3"),
+    ({"loss": "mse"}, "loss", "nsgan"),
+    ({"target": "nope"}, "target", "ring8"),
+    ({"latent_size": "abc"}, "latent_size", "number"),
+    ({"latent_size": 2.5}, "latent_size", "whole number"),
+    ({"learning_rate": float("nan")}, "g_learning_rate", "finite"),
+    ({"latent_size": True}, "latent_size", "number"),
+    ({"latent_size": [3]}, "latent_size", "number"),
+])
+def test_invalid_values_are_refused_with_field_and_range(changes, field, words):
+    with pytest.raises(ConfigError) as info:
+        RunConfig().replace(**changes)
+    assert info.value.field == field
+    assert field.replace("_", " ") in str(info.value)
+    assert words in str(info.value)
+
+
+def test_unknown_setting_is_refused():
+    with pytest.raises(ConfigError, match="unknown setting"):
+        RunConfig().replace(colour="red")
+
+
+def test_aliases_set_generator_and_discriminator_together():
+    cfg = RunConfig().replace(hidden_nodes=40, learning_rate=0.01, **{"hidden-layers": 3})
+    assert (cfg.g_hidden_nodes, cfg.d_hidden_nodes) == (40, 40)
+    assert (cfg.g_learning_rate, cfg.d_learning_rate) == (0.01, 0.01)
+    assert (cfg.g_hidden_layers, cfg.d_hidden_layers) == (3, 3)
+
+
+def test_loose_input_is_coerced():
+    cfg = RunConfig.from_dict({"latent_size": "7", "learning_rate": "0.002"})
+    assert cfg.latent_size == 7 and isinstance(cfg.latent_size, int)
+    assert cfg.g_learning_rate == pytest.approx(0.002)
+
+
+def test_tutorial_preset_is_the_tutorial():
+    t = preset("tutorial")
+    assert (t.target, t.latent_size, t.latent_dist) == ("x2", 5, "gaussian")
+    assert (t.g_hidden_layers, t.g_hidden_nodes, t.d_hidden_layers, t.d_hidden_nodes) == (1, 15, 1, 25)
+    assert (t.activation, t.optimizer, t.loss, t.batch_size) == ("relu", "adam", "nsgan", 64)
+    assert t.g_learning_rate == t.d_learning_rate == 1e-3
+
+
+def test_presets_are_valid_and_unknown_preset_refused():
+    assert {"default", "tutorial"} <= set(PRESETS)
+    with pytest.raises(ConfigError, match="preset"):
+        preset("fastest")
