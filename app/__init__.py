@@ -1,0 +1,47 @@
+"""The Dash front end. `app.server` (or `app:server`) is the WSGI object."""
+from __future__ import annotations
+
+import os
+
+import dash
+from flask import jsonify
+
+from app import layout as page
+from app.parts import controls, live
+from app.registry import SessionRegistry
+
+_ASSETS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "assets")
+
+
+def new_session():
+    """A tab's run: default settings, the default watchable speed, compiled ahead of Start."""
+    from gan_core import TrainingSession
+
+    return TrainingSession(speed=controls.SPEEDS[controls.DEFAULT_SPEED_INDEX], precompile=True)
+
+
+def create_app(registry: SessionRegistry | None = None) -> dash.Dash:
+    registry = registry or SessionRegistry(factory=new_session)
+    dash_app = dash.Dash(__name__, assets_folder=_ASSETS, title="GAN training dashboard",
+                         update_title=None, suppress_callback_exceptions=False)
+    dash_app.layout = page.layout
+    controls.register(dash_app, registry)
+    live.register(dash_app, registry)
+    dash_app.registry = registry
+
+    @dash_app.server.get("/healthz")
+    def healthz():
+        return jsonify({"status": "ok", **registry.stats()})
+
+    return dash_app
+
+
+def warm_up(dash_app: dash.Dash) -> None:
+    """Serve the page's first requests once before real traffic (plotly/dash#3971)."""
+    client = dash_app.server.test_client()
+    for path in ("/", "/_dash-layout", "/_dash-dependencies", "/healthz"):
+        client.get(path)
+
+
+app = create_app()
+server = app.server

@@ -1,0 +1,15 @@
+"""Every element id in one place; the first block is the contract in SPEC.md."""
+START, PAUSE, RESET = "start-button", "pause-button", "reset-button"
+STEP_COUNTER = "step-counter"
+SAMPLES_GRAPH, ACCURACY_GRAPH = "samples-graph", "accuracy-graph"
+LATENT_SIZE, HIDDEN_NODES, LEARNING_RATE = "latent-size", "hidden-nodes", "learning-rate"
+TARGET = "target-function"
+STATUS = "status"
+
+SPEED = "speed"
+SESSION = "session-id"
+VIEW = "view-state"  # what this tab has drawn: run id, last history iteration, data version
+NOTICE = "notice"  # the last refused input, shown in the status line
+TICK = "tick"
+HEARTBEAT = "heartbeat"
+URL = "url"

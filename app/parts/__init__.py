@@ -1,0 +1,1 @@
+"""Dashboard parts: each has its own layout() and registers its own callbacks."""

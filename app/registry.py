@@ -1,0 +1,121 @@
+"""The server's one piece of shared mutable state: browser tab id -> training session.
+
+Thread-safe. Ids are unguessable (secrets.token_urlsafe), so one user can never name
+another's run. Sessions whose page has stopped calling in are paused after
+`idle_pause_seconds` and closed and dropped after `evict_seconds`, by a janitor thread
+that starts with the first session (never at import: gunicorn forks after import).
+"""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import threading
+import time
+from typing import Callable
+
+from gan_core import TrainingSession
+
+_ID = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
+
+
+class RegistryFull(RuntimeError):
+    pass
+
+
+class SessionRegistry:
+    def __init__(self, max_sessions: int | None = None, idle_pause_seconds: float | None = None,
+                 evict_seconds: float | None = None, factory: Callable[[], TrainingSession] | None = None,
+                 clock: Callable[[], float] = time.monotonic):
+        env = os.environ.get
+        self.max_sessions = int(max_sessions or env("GAN_MAX_SESSIONS", "24"))
+        self.idle_pause_seconds = float(idle_pause_seconds or env("GAN_IDLE_PAUSE_SECONDS", "30"))
+        self.evict_seconds = float(evict_seconds or env("GAN_EVICT_SECONDS", "600"))
+        self._factory = factory or (lambda: TrainingSession(precompile=True))
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._sessions: dict[str, TrainingSession] = {}
+        self._seen: dict[str, float] = {}
+        self._janitor: threading.Thread | None = None
+        self._stop = threading.Event()
+        self.started = time.time()
+
+    def create(self) -> str:
+        self.sweep()
+        with self._lock:
+            if len(self._sessions) >= self.max_sessions:
+                raise RegistryFull(f"Server busy: {self.max_sessions} runs are active. Try again in a few minutes.")
+            sid = secrets.token_urlsafe(16)
+            self._sessions[sid] = None  # reserve the slot while the models are built
+            self._seen[sid] = self._clock()
+        try:
+            session = self._factory()
+        except BaseException:
+            with self._lock:
+                self._sessions.pop(sid, None)
+                self._seen.pop(sid, None)
+            raise
+        with self._lock:
+            self._sessions[sid] = session
+            self._start_janitor()
+        return sid
+
+    def get(self, sid: object) -> TrainingSession | None:
+        """The session for this id, marking it alive; None for unknown or malformed ids."""
+        if not isinstance(sid, str) or not _ID.match(sid):
+            return None
+        with self._lock:
+            session = self._sessions.get(sid)
+            if session is not None:
+                self._seen[sid] = self._clock()
+            return session
+
+    def sweep(self) -> None:
+        now = self._clock()
+        to_pause, to_close = [], []
+        with self._lock:
+            for sid, seen in list(self._seen.items()):
+                session = self._sessions.get(sid)
+                if session is None:
+                    continue
+                idle = now - seen
+                if idle >= self.evict_seconds:
+                    to_close.append(session)
+                    del self._sessions[sid], self._seen[sid]
+                elif idle >= self.idle_pause_seconds:
+                    to_pause.append(session)
+        for session in to_pause:
+            session.pause()
+        for session in to_close:
+            session.close()
+
+    def close_all(self) -> None:
+        self._stop.set()
+        with self._lock:
+            sessions = [s for s in self._sessions.values() if s is not None]
+            self._sessions.clear()
+            self._seen.clear()
+        for s in sessions:
+            s.close()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._sessions)
+
+    def stats(self) -> dict:
+        with self._lock:
+            sessions = [s for s in self._sessions.values() if s is not None]
+        running = sum(1 for s in sessions if s.state == "running")
+        return {"sessions": len(sessions), "running": running, "max_sessions": self.max_sessions,
+                "uptime_seconds": round(time.time() - self.started, 1)}
+
+    def _start_janitor(self) -> None:
+        if self._janitor is None or not self._janitor.is_alive():
+            period = max(0.05, min(5.0, self.idle_pause_seconds / 3))
+
+            def loop():
+                while not self._stop.wait(period):
+                    self.sweep()
+
+            self._janitor = threading.Thread(target=loop, name="gan-janitor", daemon=True)
+            self._janitor.start()

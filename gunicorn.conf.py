@@ -1,0 +1,18 @@
+# One process holds every session, so: one worker, threads for concurrent requests,
+# no preload (TensorFlow and threads do not survive a fork), a generous timeout.
+import os
+
+bind = f"0.0.0.0:{os.environ.get('PORT', '8050')}"
+workers = 1
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "16"))
+timeout = 120
+preload_app = False
+
+
+def post_worker_init(worker):
+    # Dash 4.3-4.4 can fail the first request after a restart under gthread
+    # (plotly/dash#3971): serve the first requests in-process before real traffic.
+    from app import app, warm_up
+
+    warm_up(app)
