@@ -21,7 +21,8 @@ def new_session():
 
 
 def create_app(registry: SessionRegistry | None = None) -> dash.Dash:
-    registry = registry or SessionRegistry(factory=new_session)
+    if registry is None:  # an empty registry is falsy (it has a length)
+        registry = SessionRegistry(factory=new_session)
     dash_app = dash.Dash(__name__, assets_folder=_ASSETS, title="GAN training dashboard",
                          update_title=None, suppress_callback_exceptions=False)
     dash_app.layout = page.layout

@@ -125,7 +125,7 @@ def register(app, registry) -> None:
                     raise ConfigError(f"speed must be a position from 0 to {len(SPEEDS) - 1}; got {speed!r}", "speed")
                 session.set_speed(SPEEDS[speed])
             elif trigger == ids.TARGET:
-                if target not in TARGETS or TARGETS[target].kind == "sequence":
+                if not isinstance(target, str) or target not in TARGETS or TARGETS[target].kind == "sequence":
                     raise ConfigError(f"target must be one of the listed distributions; got {target!r}", "target")
                 session.configure(target=target)
             else:

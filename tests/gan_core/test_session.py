@@ -88,7 +88,7 @@ def test_learning_rate_applies_live_and_structure_resets(session):
 
 
 def test_huge_learning_rate_diverges_with_a_message(session):
-    session.configure(optimizer="sgd", loss="minimax", learning_rate=1.0)
+    session.configure(optimizer="sgd", loss="lsgan", learning_rate=1.0)
     session.start()
     assert session.wait_until(lambda s: s.state != RUNNING, timeout=60)
     snap = session.snapshot()

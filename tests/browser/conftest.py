@@ -1,0 +1,47 @@
+import time
+
+import pytest
+
+from app import create_app, new_session
+from app.registry import SessionRegistry
+
+
+@pytest.fixture
+def dash_app():
+    registry = SessionRegistry(max_sessions=6, factory=new_session)
+    application = create_app(registry)
+    yield application
+    registry.close_all()
+
+
+def poll(predicate, timeout=30.0, interval=0.1):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            value = predicate()
+        except Exception:  # element not there yet, graph not drawn yet
+            value = None
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s")
+
+
+def counter(duo) -> int:
+    return int(duo.find_element("#step-counter").text.replace(",", ""))
+
+
+def trace_lengths(duo, graph_id):
+    return duo.driver.execute_script(
+        f"var g = document.querySelector('#{graph_id} .js-plotly-plot');"
+        "return g && g.data ? g.data.map(function (t) { return t.x.length; }) : null;")
+
+
+def fake_points(duo):
+    return duo.driver.execute_script(
+        "var g = document.querySelector('#samples-graph .js-plotly-plot');"
+        "return g.data[1].x.slice(0, 20).concat(g.data[1].y.slice(0, 20));")
+
+
+def severe_logs(duo):
+    return [entry for entry in duo.get_logs() or [] if entry.get("level") == "SEVERE"]

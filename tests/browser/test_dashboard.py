@@ -1,0 +1,80 @@
+"""The dashboard as a person uses it, in headless Chromium."""
+import time
+
+from selenium.webdriver.common.keys import Keys
+
+from tests.browser.conftest import counter, fake_points, poll, severe_logs, trace_lengths
+
+
+def _open(duo, dash_app):
+    duo.start_server(dash_app)
+    poll(lambda: "Ready" in duo.find_element("#status").text)
+    poll(lambda: trace_lengths(duo, "samples-graph") == [500, 500])
+
+
+def test_start_pause_reset_as_a_user(dash_duo, dash_app):
+    _open(dash_duo, dash_app)
+    assert counter(dash_duo) == 0
+    before = fake_points(dash_duo)
+
+    dash_duo.find_element("#start-button").click()
+    poll(lambda: counter(dash_duo) > 200)
+    poll(lambda: trace_lengths(dash_duo, "accuracy-graph")[0] >= 3)  # accuracy points arrive
+    poll(lambda: fake_points(dash_duo) != before)  # the fake dots move
+    assert "Training" in dash_duo.find_element("#status").text
+
+    dash_duo.find_element("#pause-button").click()
+    poll(lambda: "Paused" in dash_duo.find_element("#status").text)
+    frozen = counter(dash_duo)
+    time.sleep(1.0)
+    assert counter(dash_duo) == frozen > 0
+
+    trained = fake_points(dash_duo)
+    dash_duo.find_element("#reset-button").click()
+    poll(lambda: counter(dash_duo) == 0)
+    poll(lambda: trace_lengths(dash_duo, "accuracy-graph") == [0, 0])
+    assert fake_points(dash_duo) != trained  # the trained fakes are gone
+    assert "Ready" in dash_duo.find_element("#status").text
+    assert severe_logs(dash_duo) == []
+
+
+def test_changing_latent_size_resets_with_the_new_size(dash_duo, dash_app):
+    _open(dash_duo, dash_app)
+    dash_duo.find_element("#start-button").click()
+    poll(lambda: counter(dash_duo) > 100)
+    handle = dash_duo.find_element("#latent-size [role='slider']")
+    handle.send_keys(Keys.ARROW_RIGHT)
+    poll(lambda: "latent size" in dash_duo.find_element("#status").text)
+    (session,) = [s for s in dash_app.registry._sessions.values()]
+    assert session.config.latent_size == 6
+    assert session.state == "running"  # a running run goes on with the new setup
+
+
+def test_two_browsers_are_independent(dash_duo, dash_app):
+    _open(dash_duo, dash_app)
+    first = dash_duo.driver.current_window_handle
+    dash_duo.driver.switch_to.new_window("tab")
+    dash_duo.driver.get(dash_duo.server_url)
+    poll(lambda: "Ready" in dash_duo.find_element("#status").text)
+    dash_duo.find_element("#start-button").click()
+    poll(lambda: counter(dash_duo) > 100)
+    dash_duo.driver.switch_to.window(first)
+    time.sleep(0.5)
+    assert counter(dash_duo) == 0 and "Ready" in dash_duo.find_element("#status").text
+    assert len(dash_app.registry) == 2
+
+
+def test_divergence_shows_a_message_and_the_server_keeps_serving(dash_duo, dash_app):
+    _open(dash_duo, dash_app)
+    (session,) = [s for s in dash_app.registry._sessions.values()]
+    session.configure(optimizer="sgd", loss="lsgan")  # settings the sliders do not show
+    handle = dash_duo.find_element("#learning-rate [role='slider']")
+    handle.send_keys(Keys.END)  # learning rate 1
+    poll(lambda: session.config.g_learning_rate == 1.0)
+    dash_duo.find_element("#start-button").click()
+    poll(lambda: "diverged" in dash_duo.find_element("#status").text.lower(), timeout=60)
+    assert "learning rate" in dash_duo.find_element("#status").text
+    dash_duo.find_element("#reset-button").click()
+    poll(lambda: "Ready" in dash_duo.find_element("#status").text)
+    dash_duo.find_element("#start-button").click()
+    poll(lambda: "Training" in dash_duo.find_element("#status").text)
