@@ -38,10 +38,12 @@ def create_app(registry: SessionRegistry | None = None) -> dash.Dash:
 
 
 def warm_up(dash_app: dash.Dash) -> None:
-    """Serve the page's first requests once before real traffic (plotly/dash#3971)."""
+    """Serve the page's first requests once before real traffic (plotly/dash#3971), and
+    start compiling the spare sessions that the first tabs will take."""
     client = dash_app.server.test_client()
     for path in ("/", "/_dash-layout", "/_dash-dependencies", "/healthz"):
         client.get(path)
+    dash_app.registry.prefill()
 
 
 app = create_app()

@@ -10,8 +10,12 @@ _STATE_WORDS = {"idle": "Ready", "running": "Training", "paused": "Paused",
 def render_status(snap, notice: str = "") -> list:
     parts = [html.Span(_STATE_WORDS.get(snap.state, snap.state), className=f"state state-{snap.state}"),
              html.Span(f"iteration {snap.iteration:,}", className="stat")]
-    if snap.state == "running":
-        parts.append(html.Span(f"{snap.steps_per_second:,.0f} it/s", className="stat"))
+    if snap.state == "running" and not snap.compiled:
+        parts.append(html.Span("preparing the networks (a few seconds)…", className="stat",
+                               title="TensorFlow compiles the training step once per network shape."))
+    elif snap.state == "running" and snap.steps_per_second:
+        parts.append(html.Span(f"{snap.steps_per_second:,.0f} it/s", className="stat",
+                               title="Iterations per second, measured over the last two seconds."))
     metrics = snap.metrics or {}
     if "mean_abs_error" in metrics:
         parts.append(html.Span(f"mean |y − f(x)| {metrics['mean_abs_error']:.4f}", className="stat",

@@ -25,6 +25,7 @@ STATES = (IDLE, RUNNING, PAUSED, DIVERGED, ERROR)
 
 _PUBLISH_SECONDS = 0.1  # a chunk lasts about this long, so the view refreshes ~10×/s
 _METRICS_SECONDS = 1.0
+_RATE_WINDOW_SECONDS = 2.0  # the shown it/s is measured on the wall clock over this window
 MAX_STEP = 1_000_000
 
 
@@ -54,6 +55,7 @@ class Snapshot:
     metrics: Mapping[str, float] = field(default_factory=dict)
     version: int = 0  # grows with every publication; equal versions mean equal data
     run_id: int = 0  # grows with every reset, so a viewer knows to clear its traces
+    compiled: bool = False  # the fused step is compiled: Start trains at once
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -68,6 +70,7 @@ class TrainingSession:
         self._lock = threading.RLock()
         self._gan_lock = threading.Lock()  # held by whoever runs TensorFlow on the models
         self._history: collections.deque[HistoryPoint] = collections.deque(maxlen=history_size)
+        self._marks: collections.deque[tuple[float, int]] = collections.deque()  # (time, iteration)
         self._thread: threading.Thread | None = None
         self._closed = False
         self._speed = self._check_speed(speed)
@@ -170,7 +173,7 @@ class TrainingSession:
             history = tuple(p for p in self._history if p.iteration > since)
         return Snapshot(snap.state, snap.message, snap.iteration, snap.steps_per_second,
                         snap.config, snap.real, snap.fake, history, snap.metrics,
-                        snap.version, snap.run_id)
+                        snap.version, snap.run_id, snap.compiled)
 
     @property
     def state(self) -> str:
@@ -237,6 +240,8 @@ class TrainingSession:
             self._history.clear()
             self._metrics = MappingProxyType(compute_metrics(gan.target, fake))
             self._rate, self._last_metrics = 0.0, 0.0
+            self._marks.clear()
+            self._compiled = False
             self._run_id += 1
             self._publish_locked()
             if self._precompile and not self._closed:
@@ -244,9 +249,17 @@ class TrainingSession:
 
     def _publish_locked(self) -> None:
         self._version += 1
-        self._snapshot = Snapshot(self._state, self._message, self._gan.iteration, self._rate,
+        self._snapshot = Snapshot(self._state, self._message, self._gan.iteration, self._wall_rate(),
                                   self._config, self._real, self._fake, (), self._metrics,
-                                  self._version, self._run_id)
+                                  self._version, self._run_id, self._compiled)
+
+    def _wall_rate(self) -> float:
+        """Iterations per second on the wall clock since Start, over the last few seconds:
+        what the user sees, pacing and sharing the CPU included."""
+        if self._state != RUNNING or len(self._marks) < 2:
+            return 0.0
+        (t0, i0), (t1, i1) = self._marks[0], self._marks[-1]
+        return (i1 - i0) / max(t1 - t0, 1e-9)
 
     def _ensure_worker(self) -> None:
         if self._thread is None or not self._thread.is_alive():
@@ -263,6 +276,13 @@ class TrainingSession:
         try:
             with self._gan_lock:
                 gan.warm_up()  # XLA compiles here, once per model, before the first chunk
+            with self._lock:
+                if self._run_id == run_id:
+                    self._marks.clear()  # the shown rate counts from here, compile time excluded
+                    self._marks.append((time.perf_counter(), gan.iteration))
+                    if not self._compiled:
+                        self._compiled = True
+                        self._publish_locked()
             while True:
                 with self._lock:
                     if self._state != RUNNING or self._run_id != run_id or self._closed:
@@ -306,8 +326,12 @@ class TrainingSession:
         with self._lock:
             if self._run_id != run_id:
                 return False  # reset meanwhile: this result belongs to a discarded run
-            rate = result.iterations / max(now - t0, 1e-9)
+            rate = result.iterations / max(now - t0, 1e-9)  # compute only: sizes the next chunk
             self._rate = rate if not self._rate else 0.7 * self._rate + 0.3 * rate
+            if self._state == RUNNING:
+                self._marks.append((now, gan.iteration))
+                while len(self._marks) > 2 and now - self._marks[1][0] >= _RATE_WINDOW_SECONDS:
+                    self._marks.popleft()
             self._fake = _frozen(fake) if finite else self._fake
             if metrics is not None:
                 self._metrics, self._last_metrics = metrics, now

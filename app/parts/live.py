@@ -97,13 +97,18 @@ def register(app, registry) -> None:
         if view.get("run") != snap.run_id:  # first draw, or a reset: whole figures
             target = get_target(snap.config.target)
             new_view["last"] = snap.history[-1].iteration if snap.history else -1
-            return (samples_figure(target, snap.real, snap.fake), accuracy_figure(snap.history), None,
+            return (samples_figure(target, snap.real, _shown_fake(snap)), accuracy_figure(snap.history), None,
                     str(snap.iteration), render_status(snap, notice), not keep_ticking, new_view)
         if view.get("version") == snap.version:
             return (no_update,) * 5 + (not keep_ticking, no_update)
-        samples = _fake_patch(snap.fake)
+        samples = _fake_patch(_shown_fake(snap))
         return (samples, no_update, accuracy_extension(snap.history) or no_update,
                 str(snap.iteration), render_status(snap, notice), not keep_ticking, new_view)
+
+
+def _shown_fake(snap):
+    """No fake samples before the first iteration: a reset clears them."""
+    return snap.fake if snap.iteration > 0 else snap.fake[:0]
 
 
 def _fake_patch(fake):

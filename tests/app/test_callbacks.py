@@ -9,7 +9,7 @@ from app.registry import SessionRegistry
 
 @pytest.fixture
 def client_and_registry():
-    reg = SessionRegistry(max_sessions=3, factory=new_session)
+    reg = SessionRegistry(max_sessions=3, factory=new_session, spares=0)
     application = create_app(reg)
     yield application.server.test_client(), reg
     reg.close_all()

@@ -18,7 +18,7 @@ class Clock:
 
 
 def test_cap_refuses_with_a_busy_message():
-    reg = SessionRegistry(max_sessions=2, factory=TrainingSession)
+    reg = SessionRegistry(max_sessions=2, factory=TrainingSession, spares=0)
     try:
         reg.create(), reg.create()
         with pytest.raises(RegistryFull, match="Server busy"):
@@ -28,7 +28,7 @@ def test_cap_refuses_with_a_busy_message():
 
 
 def test_ids_are_unguessable_and_forged_ids_get_nothing():
-    reg = SessionRegistry(factory=TrainingSession)
+    reg = SessionRegistry(factory=TrainingSession, spares=0)
     try:
         a, b = reg.create(), reg.create()
         assert a != b and len(a) >= 22
@@ -41,7 +41,7 @@ def test_ids_are_unguessable_and_forged_ids_get_nothing():
 
 def test_idle_sessions_are_paused_then_evicted_without_leaking_threads():
     clock = Clock()
-    reg = SessionRegistry(idle_pause_seconds=30, evict_seconds=60, factory=TrainingSession, clock=clock)
+    reg = SessionRegistry(idle_pause_seconds=30, evict_seconds=60, factory=TrainingSession, clock=clock, spares=0)
     try:
         sid = reg.create()
         session = reg.get(sid)
@@ -60,7 +60,7 @@ def test_idle_sessions_are_paused_then_evicted_without_leaking_threads():
 
 
 def test_concurrent_creation_respects_the_cap():
-    reg = SessionRegistry(max_sessions=3, factory=TrainingSession)
+    reg = SessionRegistry(max_sessions=3, factory=TrainingSession, spares=0)
     results = []
 
     def make():
@@ -76,3 +76,29 @@ def test_concurrent_creation_respects_the_cap():
         assert sum(r is not None for r in results) == 3 and len(reg) == 3
     finally:
         reg.close_all()
+
+
+def test_spare_sessions_are_compiled_ahead_and_handed_to_new_tabs():
+    reg = SessionRegistry(max_sessions=3, spares=1, factory=lambda: TrainingSession(precompile=True))
+    try:
+        reg.prefill()
+        assert _wait(lambda: reg.stats()["spares"] == 1)
+        (spare,) = reg._pool
+        assert spare.snapshot().compiled  # pooled only once its step is compiled
+        sid = reg.create()
+        assert reg.get(sid) is spare and reg.stats()["sessions"] == 1
+        assert _wait(lambda: reg.stats()["spares"] == 1)  # and the pool refills
+        spare.start()
+        assert spare.wait_until(lambda s: s.iteration > 0, timeout=5)
+    finally:
+        reg.close_all()
+    assert reg.stats() == {**reg.stats(), "sessions": 0, "spares": 0}
+
+
+def _wait(predicate, timeout=30.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False

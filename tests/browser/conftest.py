@@ -8,7 +8,7 @@ from app.registry import SessionRegistry
 
 @pytest.fixture
 def dash_app():
-    registry = SessionRegistry(max_sessions=6, factory=new_session)
+    registry = SessionRegistry(max_sessions=6, factory=new_session, spares=1)
     application = create_app(registry)
     yield application
     registry.close_all()

@@ -9,18 +9,19 @@ from tests.browser.conftest import counter, fake_points, poll, severe_logs, trac
 def _open(duo, dash_app):
     duo.start_server(dash_app)
     poll(lambda: "Ready" in duo.find_element("#status").text)
-    poll(lambda: trace_lengths(duo, "samples-graph") == [500, 500])
+    poll(lambda: trace_lengths(duo, "samples-graph") == [500, 0])  # no fakes before the first step
 
 
 def test_start_pause_reset_as_a_user(dash_duo, dash_app):
     _open(dash_duo, dash_app)
     assert counter(dash_duo) == 0
-    before = fake_points(dash_duo)
 
     dash_duo.find_element("#start-button").click()
     poll(lambda: counter(dash_duo) > 200)
+    poll(lambda: trace_lengths(dash_duo, "samples-graph") == [500, 500])  # the fakes appear
     poll(lambda: trace_lengths(dash_duo, "accuracy-graph")[0] >= 3)  # accuracy points arrive
-    poll(lambda: fake_points(dash_duo) != before)  # the fake dots move
+    before = fake_points(dash_duo)
+    poll(lambda: fake_points(dash_duo) != before)  # and move
     assert "Training" in dash_duo.find_element("#status").text
 
     dash_duo.find_element("#pause-button").click()
@@ -29,11 +30,10 @@ def test_start_pause_reset_as_a_user(dash_duo, dash_app):
     time.sleep(1.0)
     assert counter(dash_duo) == frozen > 0
 
-    trained = fake_points(dash_duo)
     dash_duo.find_element("#reset-button").click()
     poll(lambda: counter(dash_duo) == 0)
     poll(lambda: trace_lengths(dash_duo, "accuracy-graph") == [0, 0])
-    assert fake_points(dash_duo) != trained  # the trained fakes are gone
+    poll(lambda: trace_lengths(dash_duo, "samples-graph") == [500, 0])  # the fakes are cleared
     assert "Ready" in dash_duo.find_element("#status").text
     assert severe_logs(dash_duo) == []
 

@@ -67,9 +67,13 @@ def test_speed_limit_paces_training(session):
     session.wait_until(lambda s: s.iteration > 0)
     start = session.snapshot().iteration
     time.sleep(1.0)
-    advanced = session.snapshot().iteration - start
+    snap = session.snapshot()
+    advanced = snap.iteration - start
     session.pause()
     assert 15 <= advanced <= 80
+    assert snap.compiled
+    assert 15 <= snap.steps_per_second <= 80  # the paced wall-clock rate, not the compute rate
+    assert session.snapshot().steps_per_second == 0  # nothing advances while paused
     with pytest.raises(SessionError):
         session.set_speed(-3)
 
