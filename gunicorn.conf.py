@@ -16,3 +16,11 @@ def post_worker_init(worker):
     from app import app, warm_up
 
     warm_up(app)
+
+
+def worker_exit(server, worker):
+    # On SIGTERM (a redeploy, a scale-down) stop every training thread before the
+    # interpreter tears down under them, which aborts TensorFlow.
+    from app import app
+
+    app.registry.close_all()

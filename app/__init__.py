@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import os
+import time
 
 import dash
-from flask import jsonify
+from flask import g, jsonify
 
 from app import layout as page
 from app.parts import controls, live
@@ -33,6 +34,19 @@ def create_app(registry: SessionRegistry | None = None) -> dash.Dash:
     @dash_app.server.get("/healthz")
     def healthz():
         return jsonify({"status": "ok", **registry.stats()})
+
+    # Server-Timing: how long the server spent on each request, for browsers' dev tools
+    # and the load benchmark (python -m bench), without reading any logs.
+    @dash_app.server.before_request
+    def _clock_in():
+        g.request_started = time.perf_counter()
+
+    @dash_app.server.after_request
+    def _clock_out(response):
+        started = g.get("request_started")
+        if started is not None:
+            response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
+        return response
 
     return dash_app
 

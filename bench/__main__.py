@@ -1,0 +1,186 @@
+"""`python -m bench`: the dashboard under load, measured as its users see it.
+
+Starts the server with the Procfile's command on a loopback port, then, over HTTP:
+1. launch -> first page (page, layout and callback map served);
+2. the engine headless in this process (the baseline, no web server involved);
+3. one tab at default settings: Start -> first moving frame, tick server time and payload;
+4. the same tab at the fastest speed: training speed while a page streams, against (2);
+5. many tabs training at once: each run's speed and the tick times they all see.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import statistics
+import sys
+import time
+
+from bench.load import User, tick_stats, wait_for
+from bench.server import Server
+
+TARGETS = {  # figure -> (limit, "max" or "min"), from the dashboard issue
+    "startup_seconds": (10.0, "max"),
+    "first_frame_seconds": (1.5, "max"),
+    "tick_server_ms_p95": (25.0, "max"),
+    "tick_payload_bytes_max": (20_000, "max"),
+    "streaming_ratio": (0.5, "min"),
+    "many_users_steps_per_second_min": (100.0, "min"),
+    "many_users_tick_server_ms_p95": (250.0, "max"),
+}
+
+
+class UsageError(Exception):
+    pass
+
+
+def parse(argv) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--users", default="20", help="tabs training at once in the last phase (1-60)")
+    parser.add_argument("--seconds", default="8", help="measuring window of each phase (1-600)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object only")
+    args = parser.parse_args(argv)
+    args.users = _number(args.users, "--users", 1, 60, int)
+    args.seconds = _number(args.seconds, "--seconds", 1, 600, float)
+    return args
+
+
+def _number(text: str, flag: str, low, high, kind):
+    try:
+        value = kind(text)
+    except ValueError:
+        raise UsageError(f"{flag} must be a number from {low} to {high}; got {text!r}") from None
+    if not (low <= value <= high) or (isinstance(value, float) and not math.isfinite(value)):
+        raise UsageError(f"{flag} must be from {low} to {high}; got {text!r}")
+    return value
+
+
+def headless_rate(seconds: float) -> float:
+    """The engine flat out with no web server: iterations per second."""
+    from gan_core import TrainingSession
+
+    session = TrainingSession(speed=None, precompile=True)
+    try:
+        session.wait_until(lambda s: s.compiled, timeout=120)
+        session.start()
+        session.wait_until(lambda s: s.iteration > 0)
+        time.sleep(1.0)
+        a, started = session.snapshot(since=1 << 62), time.perf_counter()
+        time.sleep(seconds)
+        b = session.snapshot(since=1 << 62)
+        return (b.iteration - a.iteration) / (time.perf_counter() - started)
+    finally:
+        session.close()
+
+
+def run(users: int, seconds: float, say) -> dict:
+    from app.parts.controls import SPEEDS
+
+    report: dict = {}
+    with Server(env={"GAN_MAX_SESSIONS": str(users + 4), "GAN_SPARE_SESSIONS": "2"}) as server:
+        report["startup_seconds"] = round(server.startup_seconds, 2)
+        say(f"server up in {server.startup_seconds:.2f} s; waiting for its spare sessions to compile")
+        server.wait_for_spares()
+        report["server_rss_mb_idle"] = round(server.rss_mb(), 1)
+
+        headless = headless_rate(seconds)
+        report["headless_steps_per_second"] = round(headless, 1)
+        say(f"headless engine: {headless:,.0f} it/s")
+
+        user = User(server.url).begin()
+        try:
+            if not user.loaded.wait(60) or user.error:
+                raise RuntimeError(f"the first tab did not load: {user.error}")
+            user.go.set()
+            wait_for(lambda: not math.isnan(user.first_frame_seconds) or user.error, 60)
+            report["first_frame_seconds"] = round(user.first_frame_seconds, 3)
+            time.sleep(1.0)
+            t0 = time.perf_counter()
+            time.sleep(seconds)
+            t1 = time.perf_counter()
+            one = tick_stats(user.window(t0, t1))
+            report["one_user"] = {**one, "steps_per_second": round(user.rate(t0, t1), 1)}
+            report["tick_server_ms_p95"] = one["server_ms_p95"]
+            report["tick_payload_bytes_max"] = one["payload_bytes_max"]
+            say(f"one tab at default speed: first frame {user.first_frame_seconds:.2f} s, tick p95 "
+                f"{one['server_ms_p95']} ms, payload ≤ {one['payload_bytes_max']:,} B")
+
+            user.set_speed(len(SPEEDS) - 1)  # "max"
+            time.sleep(2.0)
+            t0 = time.perf_counter()
+            time.sleep(seconds)
+            t1 = time.perf_counter()
+            streamed = user.rate(t0, t1)
+            report["streaming"] = {**tick_stats(user.window(t0, t1)), "steps_per_second": round(streamed, 1)}
+            report["streaming_ratio"] = round(streamed / headless, 3) if headless else math.nan
+            say(f"one tab at max speed: {streamed:,.0f} it/s = {report['streaming_ratio']:.0%} of headless")
+        finally:
+            user.join()
+            if user.error:
+                report["errors"] = [user.error]
+
+        crowd = [User(server.url).begin() for _ in range(users)]
+        try:
+            wait_for(lambda: all(u.loaded.is_set() for u in crowd), 120)
+            for u in crowd:
+                u.go.set()  # everyone presses Start at once
+            wait_for(lambda: all(not math.isnan(u.first_frame_seconds) or u.error for u in crowd), 240)
+            time.sleep(2.0)
+            t0 = time.perf_counter()
+            time.sleep(seconds)
+            t1 = time.perf_counter()
+            rates = [u.rate(t0, t1) for u in crowd]
+            frames = [u.first_frame_seconds for u in crowd]
+            many = tick_stats([r for u in crowd for r in u.window(t0, t1)])
+            report["many_users"] = {
+                "users": users, **many,
+                "steps_per_second_min": round(min(rates), 1),
+                "steps_per_second_median": round(statistics.median(rates), 1),
+                "first_frame_seconds_median": round(statistics.median(frames), 2),
+                "first_frame_seconds_max": round(max(frames), 2),
+                "server_rss_mb": round(server.rss_mb(), 1),
+            }
+            report["many_users_steps_per_second_min"] = round(min(rates), 1)
+            report["many_users_tick_server_ms_p95"] = many["server_ms_p95"]
+            say(f"{users} tabs at once: slowest run {min(rates):,.0f} it/s, tick p95 {many['server_ms_p95']} ms")
+        finally:
+            for u in crowd:
+                u.join()
+            errors = [u.error for u in crowd if u.error]
+            if errors:
+                report.setdefault("errors", []).extend(errors)
+        report["health"] = server.health()
+    return report
+
+
+def verdicts(report: dict) -> dict:
+    out = {}
+    for name, (limit, kind) in TARGETS.items():
+        value = report.get(name, math.nan)
+        ok = value <= limit if kind == "max" else value >= limit
+        out[name] = {"value": value, "target": f"{'≤' if kind == 'max' else '≥'} {limit:g}", "met": bool(ok)}
+    return out
+
+
+def main(argv=None) -> int:
+    try:
+        args = parse(argv)
+    except UsageError as exc:
+        print(f"python -m bench: error: {exc}", file=sys.stderr)
+        return 2
+    say = (lambda *_: None) if args.json else (lambda text: print(text, flush=True))
+    report = run(args.users, args.seconds, say)
+    report["targets"] = verdicts(report)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print()
+        for name, v in report["targets"].items():
+            print(f"  {'✓' if v['met'] else '✗'} {name:36} {v['value']:>10} (target {v['target']})")
+        for error in report.get("errors", []):
+            print(f"  ! {error}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""Users of the running dashboard, each a thread with its own tab, ticking as the browser does,
+and the figures the issue asks for, measured from what they saw."""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+
+from bench.client import Tab
+
+TICK_SECONDS = 0.2  # the page's dcc.Interval
+HEARTBEAT_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class TickRecord:
+    at: float  # perf_counter when the reply arrived
+    seconds: float
+    server_ms: float
+    bytes: int
+    iteration: int | None  # the step counter the reply carried, if it changed
+
+
+@dataclass
+class User:
+    """One tab: load the page, press Start (when told), then tick every 200 ms until stopped."""
+    url: str
+    speed_index: int | None = None  # None: the page's default speed
+    records: list[TickRecord] = field(default_factory=list)
+    first_frame_seconds: float = math.nan  # Start pressed -> a tick shows fakes that moved
+    error: str = ""
+
+    def __post_init__(self):
+        self.tab = Tab(self.url)
+        self.loaded = threading.Event()
+        self.go = threading.Event()
+        self.stop = threading.Event()
+        self._pending_speed: int | None = None
+        self._thread = threading.Thread(target=self._run, name="bench-user", daemon=True)
+
+    def begin(self) -> "User":
+        self._thread.start()
+        return self
+
+    def join(self) -> None:
+        self.stop.set()
+        self.go.set()
+        self._thread.join(timeout=60)
+        self.tab.close()
+
+    def set_speed(self, index: int) -> None:
+        self._pending_speed = index
+
+    def _run(self) -> None:
+        try:
+            self.tab.load()
+            if not self.tab.props.get("session-id.data"):
+                raise RuntimeError(f"no session: {self.tab.props.get('status.children')}")
+            self.loaded.set()
+            self.go.wait()
+            if self.stop.is_set():
+                return
+            if self.speed_index is not None:
+                self.tab.set("speed.value", self.speed_index)
+            pressed = time.perf_counter()
+            self.tab.click("start-button")
+            next_tick = next_beat = time.perf_counter() + TICK_SECONDS
+            while not self.stop.is_set():
+                if self._pending_speed is not None:
+                    self.tab.set("speed.value", self._pending_speed)
+                    self._pending_speed = None
+                now = time.perf_counter()
+                if now >= next_beat:
+                    self.tab.interval("heartbeat")
+                    next_beat += HEARTBEAT_SECONDS
+                if self.tab.props.get("tick.disabled"):
+                    time.sleep(0.02)
+                    continue
+                time.sleep(max(0.0, next_tick - time.perf_counter()))
+                # The next tick is due 200 ms after this one started, never while it runs.
+                next_tick = max(next_tick + TICK_SECONDS, time.perf_counter())
+                reply = self.tab.interval("tick")
+                counter = reply.props.get("step-counter.children")
+                iteration = int(str(counter).replace(",", "")) if counter is not None else None
+                self.records.append(TickRecord(time.perf_counter(), reply.seconds, reply.server_ms,
+                                               reply.bytes, iteration))
+                if math.isnan(self.first_frame_seconds) and iteration and "samples-graph.figure" in reply.props:
+                    self.first_frame_seconds = time.perf_counter() - pressed
+        except Exception as exc:  # reported with the figures, never a hung benchmark
+            self.error = f"{type(exc).__name__}: {exc}"
+            self.loaded.set()
+
+    def window(self, start: float, end: float) -> list[TickRecord]:
+        return [r for r in list(self.records) if start <= r.at <= end]
+
+    def rate(self, start: float, end: float) -> float:
+        """Iterations per second over the window, from the counters its ticks carried."""
+        points = [(r.at, r.iteration) for r in self.window(start, end) if r.iteration is not None]
+        if len(points) < 2 or points[-1][0] <= points[0][0]:
+            return 0.0
+        return (points[-1][1] - points[0][1]) / (points[-1][0] - points[0][0])
+
+
+def percentile(values: list[float], q: float) -> float:
+    values = sorted(v for v in values if not math.isnan(v))
+    if not values:
+        return math.nan
+    k = (len(values) - 1) * q / 100
+    lo, hi = math.floor(k), math.ceil(k)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def tick_stats(records: list[TickRecord]) -> dict:
+    return {
+        "ticks": len(records),
+        "server_ms_p50": round(percentile([r.server_ms for r in records], 50), 2),
+        "server_ms_p95": round(percentile([r.server_ms for r in records], 95), 2),
+        "round_trip_ms_p95": round(percentile([r.seconds * 1000 for r in records], 95), 2),
+        "payload_bytes_mean": round(sum(r.bytes for r in records) / max(len(records), 1)),
+        "payload_bytes_max": max((r.bytes for r in records), default=0),
+    }
+
+
+def wait_for(predicate, timeout: float, poll: float = 0.05) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(poll)
+    return predicate()
