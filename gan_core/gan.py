@@ -1,13 +1,19 @@
-"""The GAN: G, D, their optimizers and one fused, XLA-compiled train step.
+"""The GAN: G, D, their optimizer states and one fused, XLA-compiled train step.
 
 Python runs once per chunk: `train(n)` runs n iterations inside one `tf.function` whose
 loop bound is a tensor (`while i < n`), so XLA compiles once and any chunk length reuses
-it. Real data is drawn with NumPy from the run's own generator (the same samplers the
-metrics use); latent noise is drawn in-graph with stateless ops seeded per chunk.
+it. The step takes the run's weights and optimizer state as arguments (Keras's
+`stateless_call` runs a template model on them), so it is traced and compiled once per
+network shape and shared by every run in the process: a second run of the same shape
+starts at once. Real data is drawn with NumPy from the run's own generator (the same
+samplers the metrics use); latent noise is drawn in-graph with stateless ops seeded per chunk.
 """
 from __future__ import annotations
 
+import collections
+import dataclasses
 import os
+import threading
 from dataclasses import dataclass
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -29,12 +35,15 @@ _limit_intra_op_threads()
 
 from gan_core.config import RunConfig  # noqa: E402
 from gan_core.losses import LOSSES  # noqa: E402
-from gan_core.models import build_discriminator, build_generator, build_optimizer  # noqa: E402
+from gan_core.models import build_discriminator, build_generator  # noqa: E402
+from gan_core.optimizers import OptimizerState, apply  # noqa: E402
 from gan_core.targets import get_target  # noqa: E402
 
 # Real samples pre-drawn per chunk are capped so a chunk's buffer stays small (~1 MB).
 _MAX_CHUNK_VALUES = 1 << 18
 VIEW_SAMPLES = 500  # size of the fixed noise batch whose fakes the dashboard shows
+EVALUATE_SAMPLES = 200
+_MAX_SHARED_STEPS = 16  # network shapes whose compiled step stays in memory
 
 
 @dataclass(frozen=True)
@@ -53,17 +62,16 @@ class GAN:
         self.rng = np.random.default_rng(cfg.seed)
         self.G = build_generator(cfg, self.target)
         self.D = build_discriminator(cfg, self.target)
-        self.g_opt = build_optimizer(cfg, cfg.g_learning_rate)
-        self.d_opt = build_optimizer(cfg, cfg.d_learning_rate)
-        self.g_opt.build(self.G.trainable_variables)
-        self.d_opt.build(self.D.trainable_variables)
-        per_iteration = cfg.d_steps * cfg.batch_size * self.target.dim
-        self.max_chunk = int(max(1, min(512, _MAX_CHUNK_VALUES // per_iteration)))
+        self.g_opt = OptimizerState.create(cfg.optimizer, cfg.g_learning_rate, self.G.trainable_variables)
+        self.d_opt = OptimizerState.create(cfg.optimizer, cfg.d_learning_rate, self.D.trainable_variables)
+        self.max_chunk = max_chunk(cfg, self.target.dim)
         self._real = np.zeros((self.max_chunk, cfg.d_steps, cfg.batch_size, self.target.dim), np.float32)
         self.fixed_z = self.latent(VIEW_SAMPLES)  # one batch, so the fake dots move smoothly
         self.iteration = 0
-        self._chunk = self._build_chunk()
-        self._scores = tf.function(lambda real, z: (self.D(real), self.D(self.G(z))))
+        self._step = shared_step(cfg)
+        # The underlying tf.Variables: the shared step reads and writes them in place.
+        self._state = ([v.value for v in self.G.trainable_variables], [v.value for v in self.D.trainable_variables],
+                       self.g_opt.variables, self.d_opt.variables)
 
     # ---- sampling -------------------------------------------------------------------
     def latent(self, n: int, rng: np.random.Generator | None = None) -> np.ndarray:
@@ -84,13 +92,13 @@ class GAN:
 
     # ---- training -------------------------------------------------------------------
     def set_learning_rates(self, g: float, d: float) -> None:
-        self.g_opt.learning_rate = g
-        self.d_opt.learning_rate = d
+        self.g_opt.learning_rate.assign(g)
+        self.d_opt.learning_rate.assign(d)
         self.cfg = self.cfg.replace(g_learning_rate=g, d_learning_rate=d)
 
     def warm_up(self) -> None:
         """Compile the fused step without training (a zero-length chunk)."""
-        self._chunk(self._real, tf.constant(0), tf.constant(0, tf.int64))
+        self._step.chunk(*self._state, self._real, tf.constant(0), tf.constant(0, tf.int64))
 
     def train(self, n: int) -> ChunkResult:
         """Run n iterations, in as many chunks as needed; losses are the last chunk's means."""
@@ -101,7 +109,7 @@ class GAN:
             flat = self.target.sample(self.rng, k * self.cfg.d_steps * self.cfg.batch_size)
             self._real[:k] = flat.reshape(k, self.cfg.d_steps, self.cfg.batch_size, self.target.dim)
             seed = int(self.rng.integers(0, 2**62))
-            d, g, finite = self._chunk(self._real, tf.constant(k), tf.constant(seed, tf.int64))
+            d, g, finite = self._step.chunk(*self._state, self._real, tf.constant(k), tf.constant(seed, tf.int64))
             done += k
             self.iteration += k
             result = ChunkResult(done, float(d), float(g), bool(finite))
@@ -109,30 +117,84 @@ class GAN:
                 break
         return result
 
-    def _build_chunk(self):
-        cfg, G, D, loss = self.cfg, self.G, self.D, self.loss
+    # ---- evaluation -----------------------------------------------------------------
+    def evaluate(self, n: int = EVALUATE_SAMPLES) -> dict[str, float]:
+        """D accuracy on n fresh real and n fresh fake samples (the tutorial used 100 + 100)."""
+        real = self.target.sample(self.rng, n).astype(np.float32)
+        scores = self._step.scores(self._state[0], self._state[1], real, self.latent(n))
+        real_s, fake_s = (s.numpy().ravel() for s in scores)
+        threshold = self.loss.threshold
+        if threshold is None:
+            threshold = 0.5 * (float(real_s.mean()) + float(fake_s.mean()))
+        return {"d_accuracy_real": float((real_s > threshold).mean()),
+                "d_accuracy_fake": float((fake_s <= threshold).mean())}
+
+
+def max_chunk(cfg: RunConfig, dim: int) -> int:
+    per_iteration = cfg.d_steps * cfg.batch_size * dim
+    return int(max(1, min(512, _MAX_CHUNK_VALUES // per_iteration)))
+
+
+# ---- the shared step ------------------------------------------------------------------
+# Everything that shapes the graph is in the key; seed and learning rates are values.
+_VALUE_FIELDS = ("seed", "g_learning_rate", "d_learning_rate")
+_steps: collections.OrderedDict[RunConfig, "SharedStep"] = collections.OrderedDict()
+_steps_lock = threading.Lock()
+
+
+def shared_step(cfg: RunConfig) -> "SharedStep":
+    """The compiled step for this network shape, built once per process (a small LRU)."""
+    key = dataclasses.replace(cfg, **{name: getattr(RunConfig(), name) for name in _VALUE_FIELDS})
+    with _steps_lock:
+        step = _steps.get(key)
+        if step is None:
+            step = _steps[key] = SharedStep(key)
+            while len(_steps) > _MAX_SHARED_STEPS:
+                _steps.popitem(last=False)  # runs still holding it keep it alive
+        _steps.move_to_end(key)
+        return step
+
+
+class SharedStep:
+    """`chunk(g_w, d_w, g_opt, d_opt, real, n, seed)` trains n iterations on those variables;
+    `scores(g_w, d_w, real, z)` gives D's scores on real and generated samples."""
+
+    def __init__(self, cfg: RunConfig):
+        target = get_target(cfg.target)
+        # Template networks: their structure runs the step, their own weights are never used.
+        G, D = build_generator(cfg, target), build_discriminator(cfg, target)
+        loss = LOSSES[cfg.loss]
         B, L, steps = cfg.batch_size, cfg.latent_size, cfg.d_steps
-        smoothing = float(cfg.label_smoothing)
+        smoothing, beta1, kind = float(cfg.label_smoothing), float(cfg.beta1), cfg.optimizer
         uniform = cfg.latent_dist == "uniform"
-        g_opt, d_opt = self.g_opt, self.d_opt
 
         def latent(shape, seed):
             if uniform:
                 return tf.random.stateless_uniform(shape, seed, -1.0, 1.0)
             return tf.random.stateless_normal(shape, seed)
 
-        def penalty(real, fake, seed):
+        def g_call(g, z):
+            return G.stateless_call(g, [], z, training=True)[0]
+
+        def d_call(d, x):
+            return D.stateless_call(d, [], x, training=True)[0]
+
+        def penalty(d, real, fake, seed):
             eps = tf.random.stateless_uniform((B, 1), seed)
             mixed = eps * real + (1.0 - eps) * fake
             with tf.GradientTape() as tape:
                 tape.watch(mixed)
-                score = D(mixed, training=True)
+                score = d_call(d, mixed)
             grad = tape.gradient(score, mixed)
             norm = tf.sqrt(tf.reduce_sum(tf.square(grad), axis=1) + 1e-12)
             return tf.reduce_mean(tf.square(norm - 1.0))
 
         @tf.function(jit_compile=True)
-        def chunk(real, n, seed):
+        def chunk(g_vars, d_vars, g_opt, d_opt, real, n, seed):
+            g = [v.read_value() for v in g_vars]
+            d = [v.read_value() for v in d_vars]
+            g_lr, g_step, g_slots = g_opt[0].read_value(), g_opt[1].read_value(), [v.read_value() for v in g_opt[2:]]
+            d_lr, d_step, d_slots = d_opt[0].read_value(), d_opt[1].read_value(), [v.read_value() for v in d_opt[2:]]
             d_sum = tf.constant(0.0)
             g_sum = tf.constant(0.0)
             i = tf.constant(0)
@@ -141,37 +203,39 @@ class GAN:
                 for j in range(steps):
                     z = latent((B, L), tf.stack([seed, base + 2 * j]))
                     with tf.GradientTape() as tape:
-                        fake = G(z, training=True)
+                        tape.watch(d)
+                        fake = g_call(g, z)
                         # One pass over real and fake together: half the ops of two passes.
-                        scores = D(tf.concat([real[i, j], fake], 0), training=True)
+                        scores = d_call(d, tf.concat([real[i, j], fake], 0))
                         d_loss = loss.d_loss(scores[:B], scores[B:], smoothing)
                         if loss.gradient_penalty:
                             d_loss += loss.gradient_penalty * penalty(
-                                real[i, j], fake, tf.stack([seed, base + 2 * j + 1]))
-                    grads = tape.gradient(d_loss, D.trainable_variables)
-                    d_opt.apply_gradients(zip(grads, D.trainable_variables))
+                                d, real[i, j], fake, tf.stack([seed, base + 2 * j + 1]))
+                    d, d_slots = apply(kind, beta1, d, tape.gradient(d_loss, d), d_slots, d_lr, d_step)
+                    d_step += 1
                 z = latent((2 * B, L), tf.stack([seed, base + 2 * steps]))
                 with tf.GradientTape() as tape:
-                    g_loss = loss.g_loss(D(G(z, training=True), training=True))
-                grads = tape.gradient(g_loss, G.trainable_variables)
-                g_opt.apply_gradients(zip(grads, G.trainable_variables))
+                    tape.watch(g)
+                    g_loss = loss.g_loss(d_call(d, g_call(g, z)))
+                g, g_slots = apply(kind, beta1, g, tape.gradient(g_loss, g), g_slots, g_lr, g_step)
+                g_step += 1
                 d_sum += d_loss
                 g_sum += g_loss
                 i += 1
+            for variables, values in ((g_vars, g), (d_vars, d), (g_opt[2:], g_slots), (d_opt[2:], d_slots)):
+                for variable, value in zip(variables, values):
+                    variable.assign(value)
+            g_opt[1].assign(g_step)
+            d_opt[1].assign(d_step)
             count = tf.cast(tf.maximum(n, 1), tf.float32)
-            weights = [tf.reduce_sum(w) for w in G.trainable_variables + D.trainable_variables]
+            weights = [tf.reduce_sum(w) for w in g + d]
             finite = tf.reduce_all(tf.math.is_finite(tf.stack(weights + [d_sum, g_sum])))
             return d_sum / count, g_sum / count, finite
 
-        return chunk
+        @tf.function(reduce_retracing=True)
+        def scores(g_vars, d_vars, real, z):
+            g = [v.read_value() for v in g_vars]
+            d = [v.read_value() for v in d_vars]
+            return d_call(d, real), d_call(d, g_call(g, z))
 
-    # ---- evaluation -----------------------------------------------------------------
-    def evaluate(self, n: int = 200) -> dict[str, float]:
-        """D accuracy on n fresh real and n fresh fake samples (the tutorial used 100 + 100)."""
-        real = self.target.sample(self.rng, n)
-        real_s, fake_s = (s.numpy().ravel() for s in self._scores(real, self.latent(n)))
-        threshold = self.loss.threshold
-        if threshold is None:
-            threshold = 0.5 * (float(real_s.mean()) + float(fake_s.mean()))
-        return {"d_accuracy_real": float((real_s > threshold).mean()),
-                "d_accuracy_fake": float((fake_s <= threshold).mean())}
+        self.chunk, self.scores = chunk, scores

@@ -41,8 +41,3 @@ def build_discriminator(cfg: RunConfig, target: Target) -> keras.Model:
                            name="d_out")(x)
     return keras.Model(s, x, name="discriminator")
 
-
-def build_optimizer(cfg: RunConfig, learning_rate: float) -> keras.optimizers.Optimizer:
-    if cfg.optimizer == "sgd":
-        return keras.optimizers.SGD(learning_rate=learning_rate)
-    return keras.optimizers.Adam(learning_rate=learning_rate, beta_1=cfg.beta1)

@@ -1,0 +1,51 @@
+"""Runs of one network shape share one compiled step, and never each other's state."""
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from gan_core.config import RunConfig
+from gan_core.gan import GAN, shared_step
+from gan_core.optimizers import OptimizerState, apply
+
+
+def _weights(gan):
+    return [v.numpy().copy() for v in gan.G.trainable_variables + gan.D.trainable_variables]
+
+
+def test_same_shape_shares_the_step_and_a_new_shape_gets_its_own():
+    a, b = GAN(RunConfig(seed=0)), GAN(RunConfig(seed=5, g_learning_rate=3e-3))
+    assert a._step is b._step  # seed and learning rate are values, not shape
+    assert GAN(RunConfig(latent_size=6))._step is not a._step
+    assert shared_step(RunConfig(loss="lsgan")) is not a._step
+
+
+def test_interleaved_runs_train_exactly_as_if_alone():
+    alone = GAN(RunConfig(seed=0))
+    for _ in range(3):
+        alone.train(50)
+    mine, other = GAN(RunConfig(seed=0)), GAN(RunConfig(seed=1, d_learning_rate=1e-2))
+    for _ in range(3):
+        mine.train(50)
+        other.train(50)  # same compiled step, its own weights and optimizer state
+    for x, y in zip(_weights(alone), _weights(mine)):
+        np.testing.assert_array_equal(x, y)
+    assert not all(np.array_equal(x, y) for x, y in zip(_weights(mine), _weights(other)))
+
+
+@pytest.mark.parametrize("kind", ["adam", "sgd"])
+def test_update_rule_matches_keras(kind):
+    rng = np.random.default_rng(0)
+    values = [rng.normal(size=(4, 3)).astype(np.float32), rng.normal(size=(3,)).astype(np.float32)]
+    reference = [keras.Variable(v) for v in values]
+    keras_opt = (keras.optimizers.Adam(learning_rate=0.01, beta_1=0.5) if kind == "adam"
+                 else keras.optimizers.SGD(learning_rate=0.01))
+    state = OptimizerState.create(kind, 0.01, reference)
+    ours = [tf.constant(v) for v in values]
+    slots = [s.read_value() for s in state.slots]
+    for step in range(5):
+        grads = [tf.constant(rng.normal(size=v.shape).astype(np.float32)) for v in values]
+        keras_opt.apply_gradients(zip(grads, reference))
+        ours, slots = apply(kind, 0.5, ours, grads, slots, tf.constant(0.01), tf.constant(step, tf.int64))
+    for r, o in zip(reference, ours):
+        np.testing.assert_allclose(r.numpy(), o.numpy(), rtol=1e-5, atol=1e-6)
