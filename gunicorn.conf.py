@@ -23,4 +23,5 @@ def worker_exit(server, worker):
     # interpreter tears down under them, which aborts TensorFlow.
     from app import app
 
-    app.registry.close_all()
+    closed = app.registry.close_all()
+    server.log.info("Stopped %d training sessions before exit", closed)

@@ -105,7 +105,9 @@ class SessionRegistry:
         for session in to_close:
             session.close()
 
-    def close_all(self) -> None:
+    def close_all(self) -> int:
+        """Stop everything: the helper threads, then every session's worker. Returns how many
+        sessions were closed."""
         self._stop.set()
         self._want_spare.set()
         with self._lock:
@@ -119,6 +121,7 @@ class SessionRegistry:
             self._pool = []
         for s in sessions:
             s.close()
+        return len(sessions)
 
     def __len__(self) -> int:
         with self._lock:

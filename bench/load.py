@@ -44,9 +44,15 @@ class User:
         return self
 
     def join(self) -> None:
+        """Stop ticking and press Pause, so a finished phase leaves the server idle."""
         self.stop.set()
         self.go.set()
         self._thread.join(timeout=60)
+        if self.tab.props.get("session-id.data"):
+            try:
+                self.tab.click("pause-button")
+            except Exception:  # the server may already be gone
+                pass
         self.tab.close()
 
     def set_speed(self, index: int) -> None:

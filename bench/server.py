@@ -6,6 +6,7 @@ import os
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -43,7 +44,7 @@ class Server:
         self.timeout = timeout
         self.startup_seconds = float("nan")
         self.process: subprocess.Popen | None = None
-        self.log = ROOT / ".bench-server.log"
+        self.log = Path(tempfile.gettempdir()) / f"gan-dashboard-{self.port}.log"
 
     def __enter__(self) -> "Server":
         command = procfile_command()

@@ -1,0 +1,40 @@
+"""The Procfile command, run as a PaaS runs it: gunicorn serves the page, /healthz, a
+user's run, and stops cleanly on SIGTERM with a run still training."""
+import time
+
+import pytest
+
+from bench.client import Tab
+from bench.server import Server
+
+pytestmark = pytest.mark.usefixtures("no_leaked_threads")
+
+
+def test_procfile_serves_the_dashboard_and_stops_cleanly():
+    with Server(env={"GAN_SPARE_SESSIONS": "1", "GAN_MAX_SESSIONS": "3"}) as server:
+        health = server.health()
+        assert health["status"] == "ok" and health["max_sessions"] == 3 and "uptime_seconds" in health
+
+        tab = Tab(server.url)
+        reply = tab.load()
+        assert tab.props["session-id.data"] and reply.server_ms >= 0
+        tab.click("start-button")
+        for _ in range(300):  # ticking as the page does, for up to a minute
+            tab.interval("tick")
+            if int(str(tab.props.get("step-counter.children", 0)).replace(",", "")) > 0:
+                break
+            time.sleep(0.2)
+        assert int(str(tab.props["step-counter.children"]).replace(",", "")) > 0  # it trains behind gunicorn
+        assert server.health()["running"] == 1
+
+        page = tab.http.get(server.url + "/").text
+        assert "GAN training dashboard" in page
+        # No dev tools in production: a broken callback request gets no traceback.
+        broken = tab.http.post(server.url + "/_dash-update-component", data="{not json",
+                               headers={"Content-Type": "application/json"})
+        assert broken.status_code >= 400 and "Traceback" not in broken.text
+        tab.close()
+    assert server.process.returncode == 0
+    log = server.log.read_text()
+    assert "Stopped 2 training sessions before exit" in log  # the tab's run and the spare
+    assert "SIGABRT" not in log and "terminate called" not in log
