@@ -4,7 +4,8 @@ Starts the server with the Procfile's command on a loopback port, then, over HTT
 1. launch -> first page (page, layout and callback map served);
 2. the engine headless in this process (the baseline, no web server involved);
 3. one tab at default settings: Start -> first moving frame, tick server time and payload;
-4. the same tab at the fastest speed: training speed while a page streams, against (2);
+4. the same tab at the fastest speed: training speed while a page streams, against the
+   better of (2) and a second headless run after it;
 5. many tabs training at once: each run's speed and the tick times they all see.
 """
 from __future__ import annotations
@@ -82,6 +83,7 @@ def run(users: int, seconds: float, say) -> dict:
         say(f"server up in {server.startup_seconds:.2f} s; waiting for its spare sessions to compile")
         server.wait_for_spares()
         report["server_rss_mb_idle"] = round(server.rss_mb(), 1)
+        say(f"server idle with its spares: RSS {report['server_rss_mb_idle']:,.0f} MB")
 
         headless = headless_rate(seconds)
         report["headless_steps_per_second"] = round(headless, 1)
@@ -112,12 +114,17 @@ def run(users: int, seconds: float, say) -> dict:
             t1 = time.perf_counter()
             streamed = user.rate(t0, t1)
             report["streaming"] = {**tick_stats(user.window(t0, t1)), "steps_per_second": round(streamed, 1)}
-            report["streaming_ratio"] = round(streamed / headless, 3) if headless else math.nan
-            say(f"one tab at max speed: {streamed:,.0f} it/s = {report['streaming_ratio']:.0%} of headless")
         finally:
             user.join()
             if user.error:
                 report["errors"] = [user.error]
+        # The baseline again, now the tab has paused: the faster of the two counts, so the
+        # machine's drift never flatters the ratio.
+        headless = max(headless, headless_rate(seconds))
+        report["headless_steps_per_second"] = round(headless, 1)
+        report["streaming_ratio"] = round(streamed / headless, 3) if headless else math.nan
+        say(f"one tab at max speed: {streamed:,.0f} it/s = {report['streaming_ratio']:.0%} of headless "
+            f"(best of two headless runs: {headless:,.0f} it/s)")
 
         crowd = [User(server.url).begin() for _ in range(users)]
         try:
@@ -142,7 +149,10 @@ def run(users: int, seconds: float, say) -> dict:
             }
             report["many_users_steps_per_second_min"] = round(min(rates), 1)
             report["many_users_tick_server_ms_p95"] = many["server_ms_p95"]
-            say(f"{users} tabs at once: slowest run {min(rates):,.0f} it/s, tick p95 {many['server_ms_p95']} ms")
+            say(f"{users} tabs at once: slowest run {min(rates):,.0f} it/s (median {statistics.median(rates):,.0f}), "
+                f"tick p95 {many['server_ms_p95']} ms (round trip {many['round_trip_ms_p95']} ms), first frames "
+                f"median {statistics.median(frames):.2f} s, max {max(frames):.2f} s; server RSS "
+                f"{report['many_users']['server_rss_mb']:,.0f} MB")
         finally:
             for u in crowd:
                 u.join()

@@ -1,0 +1,26 @@
+"""`python -m bench` refuses bad flags with one line and status 2, before starting anything."""
+import subprocess
+import sys
+
+import pytest
+
+from bench.__main__ import verdicts
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--users", "0"], "--users must be from 1 to 60"),
+    (["--users", "many"], "--users must be a number"),
+    (["--seconds", "nan"], "--seconds must be from 1 to 600"),
+    (["--seconds", "-3"], "--seconds must be from 1 to 600"),
+])
+def test_bad_flags_exit_2_with_one_line(args, words):
+    done = subprocess.run([sys.executable, "-m", "bench", *args], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.strip().count("\n") == 0 and words in done.stderr
+
+
+def test_verdicts_compare_each_figure_with_its_target():
+    report = {"startup_seconds": 12.0, "streaming_ratio": 0.8, "tick_payload_bytes_max": 9000}
+    v = verdicts(report)
+    assert not v["startup_seconds"]["met"] and v["streaming_ratio"]["met"] and v["tick_payload_bytes_max"]["met"]
+    assert not v["first_frame_seconds"]["met"]  # a figure that was never measured is not met
