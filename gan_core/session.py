@@ -93,11 +93,17 @@ class TrainingSession:
     resume = start
 
     def pause(self) -> None:
+        """Stop after the chunk in progress. "Paused" is published only once that chunk is
+        in, so a snapshot that says paused carries the final iteration."""
         with self._lock:
-            if self._state == RUNNING:
-                self._set_state(PAUSED, "")
+            pausing = self._state == RUNNING
+            if pausing:
+                self._state, self._message = PAUSED, ""  # the worker stops at its next check
             worker = self._thread
         self._join(worker)
+        if pausing:
+            with self._lock:
+                self._publish_locked()
 
     def reset(self, config: RunConfig | None = None, message: str = "") -> None:
         with self._lock:

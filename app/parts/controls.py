@@ -100,6 +100,7 @@ def register(app, registry) -> None:
     @app.callback(
         Output(ids.NOTICE, "data"),
         Output(ids.STATUS, "children", allow_duplicate=True),
+        Output(ids.STEP_COUNTER, "children", allow_duplicate=True),
         Output(ids.TICK, "disabled", allow_duplicate=True),
         Input(ids.START, "n_clicks"), Input(ids.PAUSE, "n_clicks"), Input(ids.RESET, "n_clicks"),
         Input(ids.TARGET, "value"), Input(ids.SPEED, "value"), *slider_inputs,
@@ -110,7 +111,8 @@ def register(app, registry) -> None:
         *slider_values, sid = rest
         session = registry.get(sid)
         if session is None:
-            return no_update, "Your session has ended (idle too long or the server restarted). Reload the page.", True
+            return (no_update, "Your session has ended (idle too long or the server restarted). Reload the page.",
+                    no_update, True)
         trigger = callback_context.triggered_id
         notice = ""
         try:
@@ -135,5 +137,6 @@ def register(app, registry) -> None:
         except (ConfigError, SessionError) as exc:
             notice = f"Not applied: {exc}"
         snap = session.snapshot(since=1 << 62)
+        # The counter comes with the status, so "Paused" never shows beside an older count.
         # Re-enable ticking after any command: the tick redraws and stops itself when idle.
-        return notice, render_status(snap, notice), False
+        return notice, render_status(snap, notice), str(snap.iteration), False

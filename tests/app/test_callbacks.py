@@ -25,7 +25,7 @@ def _command(client, sid, **values):
     body = {
         "output": output,
         "outputs": [{"id": "notice", "property": "data"}, {"id": "status", "property": "children"},
-                    {"id": "tick", "property": "disabled"}],
+                    {"id": "step-counter", "property": "children"}, {"id": "tick", "property": "disabled"}],
         "inputs": [{"id": k, "property": "n_clicks" if k.endswith("button") else "value", "value": v}
                    for k, v in inputs.items()],
         "state": [{"id": "session-id", "property": "data", "value": sid}],
@@ -72,3 +72,16 @@ def test_a_valid_command_drives_only_that_session(client_and_registry):
     a, b = reg.create(), reg.create()
     assert _command(client, a, trigger="latent-size", inputs={"latent-size": 9}).status_code == 200
     assert reg.get(a).config.latent_size == 9 and reg.get(b).config.latent_size == 5
+
+
+def test_pause_answers_with_the_final_iteration(client_and_registry):
+    client, reg = client_and_registry
+    sid = reg.create()
+    session = reg.get(sid)
+    session.set_speed(None)
+    session.start()
+    assert session.wait_until(lambda s: s.iteration > 200)
+    resp = _command(client, sid, trigger="pause-button", inputs={"pause-button": 1}).get_json()
+    shown = resp["response"]["step-counter"]["children"]
+    assert "Paused" in json.dumps(resp["response"]["status"])
+    assert shown == str(session.snapshot().iteration) and session.state == "paused"

@@ -25,10 +25,13 @@ def test_start_pause_reset_as_a_user(dash_duo, dash_app):
     assert "Training" in dash_duo.find_element("#status").text
 
     dash_duo.find_element("#pause-button").click()
+    (session,) = dash_app.registry._sessions.values()
     poll(lambda: "Paused" in dash_duo.find_element("#status").text)
-    frozen = counter(dash_duo)
+    # A tick sent just before the click may still land; the page settles on the final count.
+    frozen = poll(lambda: counter(dash_duo) == session.snapshot().iteration and counter(dash_duo))
     time.sleep(1.0)
-    assert counter(dash_duo) == frozen > 0
+    assert counter(dash_duo) == frozen == session.snapshot().iteration > 0
+    assert "Paused" in dash_duo.find_element("#status").text
 
     dash_duo.find_element("#reset-button").click()
     poll(lambda: counter(dash_duo) == 0)

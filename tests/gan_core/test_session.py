@@ -35,6 +35,29 @@ def test_start_pause_resume_reset(session):
     assert not np.array_equal(snap.fake, old_fake)  # the trained fakes are gone
 
 
+def test_a_paused_snapshot_always_carries_the_final_iteration(session):
+    """A reader (the dashboard's tick) never sees "paused" before the last chunk is in."""
+    session.start()  # flat out: the pause lands in the middle of a chunk
+    assert session.wait_until(lambda s: s.iteration > 300)
+    seen, stop = [], threading.Event()
+
+    def watch():
+        while not stop.is_set():
+            snap = session.snapshot(since=1 << 62)
+            seen.append((snap.state, snap.iteration))
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    time.sleep(0.05)
+    session.pause()
+    time.sleep(0.05)
+    stop.set()
+    watcher.join()
+    final = session.snapshot().iteration
+    paused = {iteration for state, iteration in seen if state == PAUSED}
+    assert paused == {final}
+
+
 def test_step_runs_exactly_n(session):
     snap = session.step(37)
     assert snap.iteration == 37 and snap.state == PAUSED
