@@ -3,7 +3,8 @@
 Starts the server with the Procfile's command on a loopback port, then, over HTTP:
 1. launch -> first page (page, layout and callback map served);
 2. the engine headless in this process (the baseline, no web server involved);
-3. one tab at default settings: Start -> first moving frame, tick server time and payload;
+3. one tab at default settings: Start -> first moving frame, tick server time, payload and
+   updates per second (the page ticks again TICK_MS after each reply, never overlapping);
 4. the same tab at the fastest speed: training speed while a page streams, against the
    better of (2) and a second headless run after it;
 5. many tabs training at once: each run's speed and the tick times they all see.
@@ -25,6 +26,7 @@ TARGETS = {  # figure -> (limit, "max" or "min"), from the dashboard issue
     "first_frame_seconds": (1.5, "max"),
     "tick_server_ms_p95": (25.0, "max"),
     "tick_payload_bytes_max": (20_000, "max"),
+    "updates_per_second": (5.0, "min"),
     "streaming_ratio": (0.5, "min"),
     "many_users_steps_per_second_min": (100.0, "min"),
     "many_users_tick_server_ms_p95": (250.0, "max"),
@@ -104,8 +106,10 @@ def run(users: int, seconds: float, say) -> dict:
             report["one_user"] = {**one, "steps_per_second": round(user.rate(t0, t1), 1)}
             report["tick_server_ms_p95"] = one["server_ms_p95"]
             report["tick_payload_bytes_max"] = one["payload_bytes_max"]
+            report["updates_per_second"] = round(one["ticks"] / (t1 - t0), 2)
             say(f"one tab at default speed: first frame {user.first_frame_seconds:.2f} s, tick p95 "
-                f"{one['server_ms_p95']} ms, payload ≤ {one['payload_bytes_max']:,} B")
+                f"{one['server_ms_p95']} ms, payload ≤ {one['payload_bytes_max']:,} B, "
+                f"{report['updates_per_second']} updates/s")
 
             user.set_speed(len(SPEEDS) - 1)  # "max"
             time.sleep(2.0)
@@ -139,10 +143,12 @@ def run(users: int, seconds: float, say) -> dict:
             rates = [u.rate(t0, t1) for u in crowd]
             frames = [u.first_frame_seconds for u in crowd]
             many = tick_stats([r for u in crowd for r in u.window(t0, t1)])
+            updates = [len(u.window(t0, t1)) / (t1 - t0) for u in crowd]
             report["many_users"] = {
                 "users": users, **many,
                 "steps_per_second_min": round(min(rates), 1),
                 "steps_per_second_median": round(statistics.median(rates), 1),
+                "updates_per_second_min": round(min(updates), 2),
                 "first_frame_seconds_median": round(statistics.median(frames), 2),
                 "first_frame_seconds_max": round(max(frames), 2),
                 "server_rss_mb": round(server.rss_mb(), 1),
@@ -150,7 +156,8 @@ def run(users: int, seconds: float, say) -> dict:
             report["many_users_steps_per_second_min"] = round(min(rates), 1)
             report["many_users_tick_server_ms_p95"] = many["server_ms_p95"]
             say(f"{users} tabs at once: slowest run {min(rates):,.0f} it/s (median {statistics.median(rates):,.0f}), "
-                f"tick p95 {many['server_ms_p95']} ms (round trip {many['round_trip_ms_p95']} ms), first frames "
+                f"tick p95 {many['server_ms_p95']} ms (round trip {many['round_trip_ms_p95']} ms, "
+                f"≥ {min(updates):.1f} updates/s per tab), first frames "
                 f"median {statistics.median(frames):.2f} s, max {max(frames):.2f} s; server RSS "
                 f"{report['many_users']['server_rss_mb']:,.0f} MB")
         finally:

@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 
 from bench.client import Tab
 
-TICK_SECONDS = 0.2  # the page's dcc.Interval
-HEARTBEAT_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -24,7 +22,7 @@ class TickRecord:
 
 @dataclass
 class User:
-    """One tab: load the page, press Start (when told), then tick every 200 ms until stopped."""
+    """One tab: load the page, press Start (when told), then tick as the page does until stopped."""
     url: str
     speed_index: int | None = None  # None: the page's default speed
     records: list[TickRecord] = field(default_factory=list)
@@ -63,6 +61,9 @@ class User:
             self.tab.load()
             if not self.tab.props.get("session-id.data"):
                 raise RuntimeError(f"no session: {self.tab.props.get('status.children')}")
+            # The intervals the page itself uses; the next tick is due that long after a reply.
+            tick_seconds = self.tab.props["tick.interval"] / 1000
+            heartbeat_seconds = self.tab.props["heartbeat.interval"] / 1000
             self.loaded.set()
             self.go.wait()
             if self.stop.is_set():
@@ -71,7 +72,7 @@ class User:
                 self.tab.set("speed.value", self.speed_index)
             pressed = time.perf_counter()
             self.tab.click("start-button")
-            next_tick = next_beat = time.perf_counter() + TICK_SECONDS
+            next_tick = next_beat = time.perf_counter() + tick_seconds
             while not self.stop.is_set():
                 if self._pending_speed is not None:
                     self.tab.set("speed.value", self._pending_speed)
@@ -79,14 +80,13 @@ class User:
                 now = time.perf_counter()
                 if now >= next_beat:
                     self.tab.interval("heartbeat")
-                    next_beat += HEARTBEAT_SECONDS
+                    next_beat += heartbeat_seconds
                 if self.tab.props.get("tick.disabled"):
                     time.sleep(0.02)
                     continue
                 time.sleep(max(0.0, next_tick - time.perf_counter()))
-                # The next tick is due 200 ms after this one started, never while it runs.
-                next_tick = max(next_tick + TICK_SECONDS, time.perf_counter())
                 reply = self.tab.interval("tick")
+                next_tick = time.perf_counter() + tick_seconds  # as the page: after the reply
                 counter = reply.props.get("step-counter.children")
                 iteration = int(str(counter).replace(",", "")) if counter is not None else None
                 self.records.append(TickRecord(time.perf_counter(), reply.seconds, reply.server_ms,

@@ -1,6 +1,11 @@
 """The live views: samples graph, accuracy graph, step counter and status, and the tick that
 streams snapshots into them. A tab gets its session on page load; a slow heartbeat keeps
-the session alive and restarts ticking if a stale tick stopped it while the run goes on."""
+the session alive and restarts ticking if a stale tick stopped it while the run goes on.
+
+Ticks never overlap: while one is in flight the interval is held (`max_intervals` 0) and the
+next fires TICK_MS after the reply. Dash drops the reply of a callback whose input fired again
+meanwhile (plotly/dash#1613), so a free-running interval faster than the round trip, as under a
+classroom's load, would leave the page frozen rather than slow."""
 from __future__ import annotations
 
 from dash import Input, Output, State, dcc, html, no_update
@@ -11,7 +16,7 @@ from app.registry import RegistryFull
 from app.status import render_status
 from gan_core import get_target
 
-TICK_MS = 200  # 5 updates a second
+TICK_MS = 150  # after each reply: about 5-6 updates a second at a few ms of round trip
 HEARTBEAT_MS = 2000
 
 
@@ -82,6 +87,7 @@ def register(app, registry) -> None:
         State(ids.VIEW, "data"),
         State(ids.NOTICE, "data"),
         prevent_initial_call=True,
+        running=[(Output(ids.TICK, "max_intervals"), 0, -1)],  # held while in flight
     )
     def tick(_n, sid, view, notice):
         session = registry.get(sid)

@@ -1,4 +1,5 @@
 """The dashboard as a person uses it, in headless Chromium."""
+import threading
 import time
 
 from selenium.webdriver.common.keys import Keys
@@ -81,3 +82,32 @@ def test_divergence_shows_a_message_and_the_server_keeps_serving(dash_duo, dash_
     poll(lambda: "Ready" in dash_duo.find_element("#status").text)
     dash_duo.find_element("#start-button").click()
     poll(lambda: "Training" in dash_duo.find_element("#status").text)
+
+
+def test_ticks_never_overlap_and_a_slow_server_still_updates_the_page(dash_duo, dash_app, monkeypatch):
+    """A tick slower than the interval (a loaded classroom server) must slow the page down,
+    not freeze it: Dash drops a reply whose interval fired again meanwhile."""
+    from gan_core.session import TrainingSession
+
+    plain, lock = TrainingSession.snapshot, threading.Lock()
+    in_flight, most = [0], [0]
+
+    def slow_snapshot(self, since=-1):
+        if since == 1 << 62:  # commands and helpers, not the tick
+            return plain(self, since)
+        with lock:
+            in_flight[0] += 1
+            most[0] = max(most[0], in_flight[0])
+        try:
+            time.sleep(0.4)  # longer than the interval
+            return plain(self, since)
+        finally:
+            with lock:
+                in_flight[0] -= 1
+
+    _open(dash_duo, dash_app)
+    monkeypatch.setattr(TrainingSession, "snapshot", slow_snapshot)
+    dash_duo.find_element("#start-button").click()
+    first = poll(lambda: counter(dash_duo))
+    poll(lambda: counter(dash_duo) > first)  # the page keeps moving, one slow tick at a time
+    assert most[0] == 1
