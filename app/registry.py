@@ -101,7 +101,8 @@ class SessionRegistry:
                 elif idle >= self.idle_pause_seconds:
                     to_pause.append(session)
         for session in to_pause:
-            session.pause()
+            session.pause(f"Paused because this page stopped calling in for {self.idle_pause_seconds:g} s "
+                          "(closed, asleep, or long in the background). Press Start to go on.")
         for session in to_close:
             session.close()
 

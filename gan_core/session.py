@@ -92,13 +92,14 @@ class TrainingSession:
 
     resume = start
 
-    def pause(self) -> None:
-        """Stop after the chunk in progress. "Paused" is published only once that chunk is
-        in, so a snapshot that says paused carries the final iteration."""
+    def pause(self, message: str = "") -> None:
+        """Stop after the chunk in progress, saying why if it was not the user's choice.
+        "Paused" is published only once that chunk is in, so a snapshot that says paused
+        carries the final iteration."""
         with self._lock:
             pausing = self._state == RUNNING
             if pausing:
-                self._state, self._message = PAUSED, ""  # the worker stops at its next check
+                self._state, self._message = PAUSED, message  # the worker stops at its next check
             worker = self._thread
         self._join(worker)
         if pausing:

@@ -50,6 +50,10 @@ def test_idle_sessions_are_paused_then_evicted_without_leaking_threads():
         clock.now = 31
         reg.sweep()
         assert session.state == "paused" and not session.worker_alive
+        assert "stopped calling in for 30 s" in session.snapshot().message  # the tab says why
+        session.start()
+        assert session.snapshot().message == ""  # and forgets it once the user goes on
+        session.pause()
         clock.now = 61
         reg.sweep()
         assert reg.get(sid) is None and len(reg) == 0
