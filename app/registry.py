@@ -32,7 +32,7 @@ class SessionRegistry:
                  evict_seconds: float | None = None, factory: Callable[[], TrainingSession] | None = None,
                  clock: Callable[[], float] = time.monotonic, spares: int | None = None):
         env = os.environ.get
-        self.max_sessions = int(max_sessions or env("GAN_MAX_SESSIONS", "24"))
+        self.max_sessions = int(max_sessions or env("GAN_MAX_SESSIONS", "32"))
         self.idle_pause_seconds = float(idle_pause_seconds or env("GAN_IDLE_PAUSE_SECONDS", "30"))
         self.evict_seconds = float(evict_seconds or env("GAN_EVICT_SECONDS", "600"))
         self.spares = max(0, int(env("GAN_SPARE_SESSIONS", "2") if spares is None else spares))
