@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from bench.client import Tab
 
 
-
 @dataclass(frozen=True)
 class TickRecord:
     at: float  # perf_counter when the reply arrived

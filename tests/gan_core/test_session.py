@@ -35,27 +35,31 @@ def test_start_pause_resume_reset(session):
     assert not np.array_equal(snap.fake, old_fake)  # the trained fakes are gone
 
 
-def test_a_paused_snapshot_always_carries_the_final_iteration(session):
-    """A reader (the dashboard's tick) never sees "paused" before the last chunk is in."""
-    session.start()  # flat out: the pause lands in the middle of a chunk
-    assert session.wait_until(lambda s: s.iteration > 300)
-    seen, stop = [], threading.Event()
+def test_a_paused_snapshot_always_carries_the_final_iteration(session, monkeypatch):
+    """A reader (the dashboard's tick) never sees "paused" while a chunk is still in flight:
+    the chunk is held at its start, Pause is pressed, then the chunk is let through."""
+    session.set_speed(1000)  # chunks of 100 iterations, as at the dashboard's default speed
+    session.start()
+    assert session.wait_until(lambda s: s.iteration > 0)
+    gan, entered, gate = session._gan, threading.Event(), threading.Event()
+    plain_train = gan.train
 
-    def watch():
-        while not stop.is_set():
-            snap = session.snapshot(since=1 << 62)
-            seen.append((snap.state, snap.iteration))
+    def held_train(n):
+        entered.set()
+        assert gate.wait(30)
+        return plain_train(n)
 
-    watcher = threading.Thread(target=watch)
-    watcher.start()
-    time.sleep(0.05)
-    session.pause()
-    time.sleep(0.05)
-    stop.set()
-    watcher.join()
-    final = session.snapshot().iteration
-    paused = {iteration for state, iteration in seen if state == PAUSED}
-    assert paused == {final}
+    monkeypatch.setattr(gan, "train", held_train)
+    assert entered.wait(30)  # the worker is inside a chunk
+    pauser = threading.Thread(target=session.pause)
+    pauser.start()
+    time.sleep(0.2)  # Pause has been pressed and waits for the chunk
+    during = session.snapshot()
+    gate.set()
+    pauser.join(30)
+    after = session.snapshot()
+    assert during.state == RUNNING  # not "paused" beside a count that is about to change
+    assert after.state == PAUSED and after.iteration == during.iteration + 100
 
 
 def test_step_runs_exactly_n(session):
