@@ -7,6 +7,7 @@ import time
 import dash
 from flask import g, jsonify
 
+from app import guard
 from app import layout as page
 from app.parts import controls, live
 from app.registry import SessionRegistry
@@ -15,10 +16,12 @@ _ASSETS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 def new_session():
-    """A tab's run: default settings, the default watchable speed, compiled ahead of Start."""
-    from gan_core import TrainingSession
+    """A tab's run: default settings with a seed of its own (a class sees thirty different
+    runs), the default watchable speed, and no networks until Start (lazy)."""
+    from gan_core import RunConfig, TrainingSession
 
-    return TrainingSession(speed=controls.SPEEDS[controls.DEFAULT_SPEED_INDEX], precompile=True)
+    return TrainingSession(RunConfig(seed=controls.new_seed()),
+                           speed=controls.SPEEDS[controls.DEFAULT_SPEED_INDEX], lazy=True)
 
 
 def create_app(registry: SessionRegistry | None = None) -> dash.Dash:
@@ -29,6 +32,7 @@ def create_app(registry: SessionRegistry | None = None) -> dash.Dash:
     dash_app.layout = page.layout
     controls.register(dash_app, registry)
     live.register(dash_app, registry)
+    guard.install(dash_app.server, dash_app.callback_map)
     dash_app.registry = registry
 
     @dash_app.server.get("/healthz")
@@ -53,7 +57,7 @@ def create_app(registry: SessionRegistry | None = None) -> dash.Dash:
 
 def warm_up(dash_app: dash.Dash) -> None:
     """Serve the page's first requests once before real traffic (plotly/dash#3971), and
-    start compiling the spare sessions that the first tabs will take."""
+    start compiling the default network shape that the first tabs will train."""
     client = dash_app.server.test_client()
     for path in ("/", "/_dash-layout", "/_dash-dependencies", "/healthz"):
         client.get(path)

@@ -9,6 +9,7 @@ def main(argv=None) -> int:
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", default=os.environ.get("PORT", "8050"))
     parser.add_argument("--debug", action="store_true", help="Dash dev tools (never in production)")
+    parser.add_argument("--log-requests", action="store_true", help="log one line per HTTP request")
     args = parser.parse_args(argv)
     try:
         port = int(args.port)
@@ -17,6 +18,10 @@ def main(argv=None) -> int:
     except ValueError:
         print(f"python -m app: error: port must be a whole number from 1 to 65535; got {args.port!r}", file=sys.stderr)
         return 2
+    if not (args.log_requests or args.debug):  # a page ticks several times a second
+        import logging
+
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
     from app import app, warm_up
 
     warm_up(app)

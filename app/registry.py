@@ -1,13 +1,21 @@
 """The server's one piece of shared mutable state: browser tab id -> training session.
 
 Thread-safe. Ids are unguessable (secrets.token_urlsafe), so one user can never name
-another's run. Sessions whose page has stopped calling in are paused after
-`idle_pause_seconds` and closed and dropped after `evict_seconds`, by a janitor thread
-that starts with the first session (never at import: gunicorn forks after import).
+another's run.
 
-Compiling a new session's training step takes a few seconds, so the registry keeps
-`spares` sessions built and compiled ahead (one at a time, by a "gan-spares" thread that
-`prefill()` or the first `create()` starts): a new tab takes one, and its Start trains at once.
+Opening a page costs almost nothing: its session is lazy (settings and the real samples,
+no networks, no thread), and any number of such tabs may exist (`max_tabs`, the oldest idle
+ones dropped first). Only a run that is *started* takes one of the `max_sessions` training
+places, through `admit()`. When the places are full, a place held by a tab that stopped
+calling in (closed, asleep) is taken back from it; one client address may hold at most
+`max_per_client` places, so a single client cannot take them all. Sessions whose page has
+stopped calling in are paused after `idle_pause_seconds` and dropped after `evict_seconds`,
+by a janitor thread that starts with the first session (never at import: gunicorn forks
+after import).
+
+Compiling a network shape's training step takes a few seconds, once per process; `prefill()`
+compiles the default shape in the background as the server starts, so the first Start of
+the day trains at once.
 """
 from __future__ import annotations
 
@@ -30,51 +38,48 @@ class RegistryFull(RuntimeError):
 class SessionRegistry:
     def __init__(self, max_sessions: int | None = None, idle_pause_seconds: float | None = None,
                  evict_seconds: float | None = None, factory: Callable[[], TrainingSession] | None = None,
-                 clock: Callable[[], float] = time.monotonic, spares: int | None = None):
+                 clock: Callable[[], float] = time.monotonic, precompile: bool | None = None,
+                 max_per_client: int | None = None, max_tabs: int | None = None):
         env = os.environ.get
         self.max_sessions = int(max_sessions or env("GAN_MAX_SESSIONS", "32"))
+        # A class behind one school router shares an address: leave it room, but not all.
+        self.max_per_client = int(max_per_client or env("GAN_MAX_SESSIONS_PER_CLIENT")
+                                  or max(1, self.max_sessions - 2))
+        self.max_tabs = int(max_tabs or env("GAN_MAX_TABS") or 8 * self.max_sessions)
         self.idle_pause_seconds = float(idle_pause_seconds or env("GAN_IDLE_PAUSE_SECONDS", "30"))
         self.evict_seconds = float(evict_seconds or env("GAN_EVICT_SECONDS", "600"))
-        self.spares = max(0, int(env("GAN_SPARE_SESSIONS", "2") if spares is None else spares))
-        self._factory = factory or (lambda: TrainingSession(precompile=True))
+        self.precompile = (env("GAN_PRECOMPILE", "1") != "0") if precompile is None else precompile
+        self._factory = factory or (lambda: TrainingSession(lazy=True))
         self._clock = clock
         self._lock = threading.Lock()
         self._sessions: dict[str, TrainingSession] = {}
         self._seen: dict[str, float] = {}
+        self._client: dict[str, str] = {}  # sid -> client address, for places taken
         self._janitor: threading.Thread | None = None
-        self._pool: list[TrainingSession] = []  # built and compiled, not yet handed out
-        self._filler: threading.Thread | None = None
-        self._want_spare = threading.Event()
+        self._warmer: threading.Thread | None = None
+        self._compiled_ahead = False
         self._stop = threading.Event()
         self.started = time.time()
 
+    # ---- tabs ---------------------------------------------------------------------
     def create(self) -> str:
-        self.sweep()
-        with self._lock:
-            if len(self._sessions) >= self.max_sessions:
-                raise RegistryFull(f"Server busy: {self.max_sessions} runs are active. Try again in a few minutes.")
-            sid = secrets.token_urlsafe(16)
-            self._sessions[sid] = None  # reserve the slot while the models are built
-            self._seen[sid] = self._clock()
-            spare = self._pool.pop() if self._pool else None
-        self._want_spare.set()
-        try:
-            session = spare or self._factory()
-        except BaseException:
-            with self._lock:
-                self._sessions.pop(sid, None)
-                self._seen.pop(sid, None)
-            raise
+        """A new tab's session: lazy, so it takes no training place until it is started."""
+        session = self._factory()
+        sid = secrets.token_urlsafe(16)
+        dropped = []
         with self._lock:
             self._sessions[sid] = session
+            self._seen[sid] = self._clock()
+            while len(self._sessions) > self.max_tabs:  # drop the longest-unseen unstarted tab
+                idle = [s for s in self._sessions if s != sid and not self._sessions[s].started]
+                if not idle:
+                    break
+                old = min(idle, key=self._seen.__getitem__)
+                dropped.append(self._drop_locked(old))
             self._start_janitor()
-            self._start_filler()
+        for s in dropped:
+            s.close()
         return sid
-
-    def prefill(self) -> None:
-        """Start building the spare sessions now (the server calls this once it is up)."""
-        with self._lock:
-            self._start_filler()
 
     def get(self, sid: object) -> TrainingSession | None:
         """The session for this id, marking it alive; None for unknown or malformed ids."""
@@ -86,18 +91,41 @@ class SessionRegistry:
                 self._seen[sid] = self._clock()
             return session
 
+    def admit(self, sid: str, client: str = "") -> None:
+        """Let this tab's run take a training place (before Start or a step); raises
+        RegistryFull with a message for the page when none can be had."""
+        released = None
+        with self._lock:
+            session = self._sessions.get(sid)
+            if session is None or sid in self._client:
+                return
+            held = [s for s in self._client if s in self._sessions]
+            if sum(self._client[s] == client for s in held) >= self.max_per_client:
+                raise RegistryFull(f"Not started: this address already trains {self.max_per_client} runs "
+                                   "on this server. Pause or close one of them first.")
+            if len(held) >= self.max_sessions:
+                now = self._clock()
+                away = [s for s in held if now - self._seen[s] >= self.idle_pause_seconds]
+                if not away:
+                    raise RegistryFull(f"Server busy: {self.max_sessions} runs are training. "
+                                       "Try again in a minute; your settings are kept.")
+                oldest = min(away, key=self._seen.__getitem__)
+                del self._client[oldest]
+                released = self._sessions[oldest]
+            self._client[sid] = client
+        if released is not None:
+            released.release("Your run was stopped to give its place to another user while this page "
+                             "was away. Press Start to begin again.")
+
     def sweep(self) -> None:
         now = self._clock()
         to_pause, to_close = [], []
         with self._lock:
             for sid, seen in list(self._seen.items()):
-                session = self._sessions.get(sid)
-                if session is None:
-                    continue
+                session = self._sessions[sid]
                 idle = now - seen
                 if idle >= self.evict_seconds:
-                    to_close.append(session)
-                    del self._sessions[sid], self._seen[sid]
+                    to_close.append(self._drop_locked(sid))
                 elif idle >= self.idle_pause_seconds:
                     to_pause.append(session)
         for session in to_pause:
@@ -106,20 +134,44 @@ class SessionRegistry:
         for session in to_close:
             session.close()
 
+    def _drop_locked(self, sid: str) -> TrainingSession:
+        self._seen.pop(sid, None)
+        self._client.pop(sid, None)
+        return self._sessions.pop(sid)
+
+    # ---- the server ---------------------------------------------------------------
+    def prefill(self) -> None:
+        """Compile the default network shape now, in the background (the server calls this
+        once it is up), so the first Start trains at once."""
+        with self._lock:
+            if not self.precompile or self._stop.is_set() or self._warmer is not None:
+                return
+            self._warmer = threading.Thread(target=self._warm, name="gan-warm-up", daemon=True)
+            self._warmer.start()
+
+    def _warm(self) -> None:
+        try:
+            session = self._factory()
+            session.step(1)  # builds and compiles the shape every new tab starts with
+            session.close()
+            with self._lock:
+                self._compiled_ahead = True
+        except Exception:  # a failing factory shows when a tab asks for a session
+            pass
+
     def close_all(self) -> int:
         """Stop everything: the helper threads, then every session's worker. Returns how many
         sessions were closed."""
         self._stop.set()
-        self._want_spare.set()
         with self._lock:
-            filler = self._filler
-        if filler is not None:
-            filler.join(timeout=60)
+            warmer = self._warmer
+        if warmer is not None:
+            warmer.join(timeout=120)
         with self._lock:
-            sessions = [s for s in self._sessions.values() if s is not None] + self._pool
+            sessions = list(self._sessions.values())
             self._sessions.clear()
             self._seen.clear()
-            self._pool = []
+            self._client.clear()
         for s in sessions:
             s.close()
         return len(sessions)
@@ -130,14 +182,16 @@ class SessionRegistry:
 
     def stats(self) -> dict:
         with self._lock:
-            sessions = [s for s in self._sessions.values() if s is not None]
-            spares = len(self._pool)
+            sessions = list(self._sessions.values())
+            places = sum(1 for s in self._client if s in self._sessions)
+            compiled = self._compiled_ahead
         running = sum(1 for s in sessions if s.state == "running")
-        return {"sessions": len(sessions), "running": running, "max_sessions": self.max_sessions,
-                "spares": spares, "uptime_seconds": round(time.time() - self.started, 1)}
+        return {"sessions": len(sessions), "training_places_taken": places, "running": running,
+                "max_sessions": self.max_sessions, "compiled_ahead": compiled,
+                "uptime_seconds": round(time.time() - self.started, 1)}
 
-    def _start_janitor(self) -> None:
-        if self._janitor is None or not self._janitor.is_alive():
+    def _start_janitor(self) -> None:  # under self._lock
+        if not self._stop.is_set() and (self._janitor is None or not self._janitor.is_alive()):
             period = max(0.05, min(5.0, self.idle_pause_seconds / 3))
 
             def loop():
@@ -146,29 +200,3 @@ class SessionRegistry:
 
             self._janitor = threading.Thread(target=loop, name="gan-janitor", daemon=True)
             self._janitor.start()
-
-    def _start_filler(self) -> None:  # under self._lock
-        if self.spares and not self._stop.is_set() and (self._filler is None or not self._filler.is_alive()):
-            self._filler = threading.Thread(target=self._fill, name="gan-spares", daemon=True)
-            self._filler.start()
-
-    def _fill(self) -> None:
-        while not self._stop.is_set():
-            with self._lock:
-                wanted = len(self._pool) < self.spares
-            if not wanted:
-                self._want_spare.wait(1.0)
-                self._want_spare.clear()
-                continue
-            try:
-                session = self._factory()
-            except Exception:  # a failing factory shows when a tab asks for a session
-                self._stop.wait(5.0)
-                continue
-            while session.worker_alive and not self._stop.is_set():  # one compile at a time
-                self._stop.wait(0.05)
-            with self._lock:
-                if not self._stop.is_set():
-                    self._pool.append(session)
-                    continue
-            session.close()

@@ -80,12 +80,12 @@ def run(users: int, seconds: float, say) -> dict:
     from app.parts.controls import SPEEDS
 
     report: dict = {}
-    with Server(env={"GAN_MAX_SESSIONS": str(users + 4), "GAN_SPARE_SESSIONS": "2"}) as server:
+    with Server(env={"GAN_MAX_SESSIONS": str(users + 4), "GAN_MAX_SESSIONS_PER_CLIENT": str(users + 4)}) as server:
         report["startup_seconds"] = round(server.startup_seconds, 2)
-        say(f"server up in {server.startup_seconds:.2f} s; waiting for its spare sessions to compile")
-        server.wait_for_spares()
+        say(f"server up in {server.startup_seconds:.2f} s; waiting for it to compile the default network")
+        server.wait_until_compiled()
         report["server_rss_mb_idle"] = round(server.rss_mb(), 1)
-        say(f"server idle with its spares: RSS {report['server_rss_mb_idle']:,.0f} MB")
+        say(f"server idle: RSS {report['server_rss_mb_idle']:,.0f} MB")
 
         headless = headless_rate(seconds)
         report["headless_steps_per_second"] = round(headless, 1)

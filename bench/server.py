@@ -77,19 +77,20 @@ class Server:
                 if requests.get(self.url + paths[0], timeout=5).status_code == 200:
                     paths.pop(0)
                     continue
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
+                # Refused, or accepted into the backlog while the worker still imports
+                # TensorFlow (a busy machine takes longer than one read timeout): ask again.
                 pass
             time.sleep(0.05)
 
     def health(self) -> dict:
         return requests.get(self.url + "/healthz", timeout=10).json()
 
-    def wait_for_spares(self, timeout: float = 120.0) -> None:
-        """Let the server finish compiling its spare sessions, so it is idle."""
+    def wait_until_compiled(self, timeout: float = 120.0) -> None:
+        """Let the server finish compiling the default network shape, so it is idle."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            health = self.health()
-            if health.get("spares", 0) >= int(self.env.get("GAN_SPARE_SESSIONS", "2")):
+            if self.health().get("compiled_ahead"):
                 return
             time.sleep(0.2)
 

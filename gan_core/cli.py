@@ -55,12 +55,18 @@ def build_parser() -> argparse.ArgumentParser:
     for alias, names in ALIASES.items():
         train.add_argument("--" + alias.replace("_", "-"), dest=alias, default=None,
                            help="sets " + " and ".join(n.replace("_", "-") for n in names))
-    train.add_argument("--steps", type=_positive_int("steps", MAX_STEPS), default=10_000)
+    train.add_argument("--steps", type=_positive_int("steps", MAX_STEPS), default=10_000,
+                       help=f"training iterations, each one D step (or --d-steps) and one G step "
+                            f"(1 to {MAX_STEPS:,}; default 10,000)")
     train.add_argument("--eval-every", type=_positive_int("eval-every", MAX_STEPS), default=2_000,
                        help="record D accuracy every this many iterations (the tutorial: 2000)")
-    train.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    train.add_argument("--json", action="store_true",
+                       help="print one JSON object on stdout: 'seconds' and 'steps_per_second' time the "
+                            "training alone; 'setup_seconds' (building and compiling) and 'total_seconds' "
+                            "(both) are beside them")
     train.add_argument("--samples-csv", metavar="PATH", help="write generated samples here")
-    train.add_argument("--n-samples", type=_positive_int("n-samples", MAX_SAMPLES), default=1_000)
+    train.add_argument("--n-samples", type=_positive_int("n-samples", MAX_SAMPLES), default=1_000,
+                       help=f"how many generated samples --samples-csv writes (1 to {MAX_SAMPLES:,}; default 1,000)")
     train.add_argument("--save-generator", metavar="PATH.keras", help="save G in Keras format")
     train.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
@@ -126,8 +132,10 @@ def cmd_train(args: argparse.Namespace) -> int:
     from gan_core.gan import GAN  # TensorFlow loads only once the arguments are known good
     from gan_core.metrics import compute_metrics
 
+    setup_started = time.perf_counter()
     gan = GAN(cfg)
     gan.warm_up()
+    setup_seconds = time.perf_counter() - setup_started
     progress = _Progress(args.steps, sys.stderr.isatty() and not args.no_progress)
     history = []
     started = time.perf_counter()
@@ -149,6 +157,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     out = {
         "steps": gan.iteration,
         "seconds": round(seconds, 4),
+        "setup_seconds": round(setup_seconds, 4),
+        "total_seconds": round(setup_seconds + seconds, 4),
         "steps_per_second": round(gan.iteration / max(seconds, 1e-9), 1),
         "d_accuracy_real": final["d_accuracy_real"],
         "d_accuracy_fake": final["d_accuracy_fake"],
@@ -216,7 +226,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        return {"train": cmd_train, "targets": cmd_targets, "bench": cmd_bench}[args.command](args)
+        status = {"train": cmd_train, "targets": cmd_targets, "bench": cmd_bench}[args.command](args)
+        sys.stdout.flush()
+        return status
     except UsageError as exc:
         print(f"gan_core: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader left (`... | head`): not an error. Point stdout at nothing so the
+        # interpreter's last flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

@@ -38,36 +38,55 @@ class Field:
             return "one of " + ", ".join(self.choices)
         return f"{_fmt(self.low)} to {_fmt(self.high)}"
 
+    @property
+    def label(self) -> str:
+        """The field in words, as a person says it ("generator hidden nodes")."""
+        words = self.name.replace("_", " ")
+        for prefix, who in (("g ", "generator "), ("d ", "discriminator ")):
+            if words.startswith(prefix):
+                return who + words[2:]
+        return words
+
     def coerce(self, value: Any) -> Any:
         """Turn `value` (from JSON, a URL or a form) into this field's type, or raise."""
-        label = self.name.replace("_", " ")
+        label, got = self.label, clip_repr(value)
         if self.kind is str:
             if not isinstance(value, str) or value not in (self.choices or ()):
-                raise ConfigError(f"{label} must be {self.describe_range()}; got {value!r}", self.name)
+                raise ConfigError(f"{label} must be {self.describe_range()}; got {got}", self.name)
             return value
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            raise ConfigError(f"{label} must be a number from {self.describe_range()}; got {value!r}", self.name)
+            raise ConfigError(f"{label} must be a number from {self.describe_range()}; got {got}", self.name)
         try:
-            number = float(value)
-        except ValueError:
-            raise ConfigError(f"{label} must be a number from {self.describe_range()}; got {value!r}", self.name) from None
+            number = float(value.strip() if isinstance(value, str) else value)
+        except (ValueError, OverflowError):  # not a number; an integer too large for a float
+            raise ConfigError(f"{label} must be a number from {self.describe_range()}; got {got}", self.name) from None
         if not math.isfinite(number):
-            raise ConfigError(f"{label} must be a finite number from {self.describe_range()}; got {value!r}", self.name)
+            raise ConfigError(f"{label} must be a finite number from {self.describe_range()}; got {got}", self.name)
         if self.kind is int:
             if number != int(number):
-                raise ConfigError(f"{label} must be a whole number from {self.describe_range()}; got {value!r}", self.name)
+                raise ConfigError(f"{label} must be a whole number from {self.describe_range()}; got {got}", self.name)
             number = int(number)
         if not (self.low <= number <= self.high):
-            raise ConfigError(f"{label} must be from {self.describe_range()}; got {value!r}", self.name)
+            raise ConfigError(f"{label} must be from {self.describe_range()}; got {got}", self.name)
         return number
 
 
 def _fmt(x: float | None) -> str:
     if x is None:
         return "?"
-    if x == int(x) and abs(x) < 1e6:
+    if x == int(x) and abs(x) < 1e12:
         return str(int(x))
     return f"{x:g}"
+
+
+def clip_repr(value: Any, limit: int = 40) -> str:
+    """A short repr for messages: a forged megabyte is never echoed back."""
+    try:
+        text = repr(value) if not isinstance(value, (list, dict, tuple, set)) or len(value) < 20 \
+            else f"<{type(value).__name__} of {len(value)} items>"
+    except (ValueError, RecursionError):  # a 401-digit int's repr can fail; deep nesting
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 LOSSES = ("nsgan", "minimax", "lsgan", "wgan-gp", "hinge")
@@ -115,6 +134,17 @@ ALIASES: dict[str, tuple[str, ...]] = {
 LIVE_FIELDS = frozenset({"g_learning_rate", "d_learning_rate"})
 
 
+def describe_fields(names) -> str:
+    """Changed fields in words, a G and D pair said once: "hidden nodes (G and D)"."""
+    names, words = set(names), []
+    for alias, pair in ALIASES.items():
+        if set(pair) <= names:
+            words.append(alias.replace("_", " ") + " (G and D)")
+            names -= set(pair)
+    words += [FIELD_BY_NAME[n].label for n in names]
+    return ", ".join(sorted(words))
+
+
 def _default(name: str) -> Any:
     return FIELD_BY_NAME[name].default
 
@@ -159,7 +189,7 @@ class RunConfig:
             elif key in FIELD_BY_NAME:
                 expanded[key] = value
             else:
-                raise ConfigError(f"unknown setting {key!r}", key)
+                raise ConfigError(f"unknown setting {clip_repr(key)}", key)
         return dataclasses.replace(self, **expanded)
 
     def to_dict(self) -> dict[str, Any]:

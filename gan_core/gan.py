@@ -96,9 +96,15 @@ class GAN:
         self.d_opt.learning_rate.assign(d)
         self.cfg = self.cfg.replace(g_learning_rate=g, d_learning_rate=d)
 
+    @property
+    def compiled(self) -> bool:
+        """The shared step of this network shape is compiled: training starts at once."""
+        return self._step.compiled
+
     def warm_up(self) -> None:
         """Compile the fused step without training (a zero-length chunk)."""
         self._step.chunk(*self._state, self._real, tf.constant(0), tf.constant(0, tf.int64))
+        self._step.compiled = True
 
     def train(self, n: int) -> ChunkResult:
         """Run n iterations, in as many chunks as needed; losses are the last chunk's means."""
@@ -160,6 +166,7 @@ class SharedStep:
     `scores(g_w, d_w, real, z)` gives D's scores on real and generated samples."""
 
     def __init__(self, cfg: RunConfig):
+        self.compiled = False  # set by the first warm_up of any run of this shape
         target = get_target(cfg.target)
         # Template networks: their structure runs the step, their own weights are never used.
         G, D = build_generator(cfg, target), build_discriminator(cfg, target)

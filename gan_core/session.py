@@ -1,9 +1,18 @@
 """A training session: one run, its state machine and its worker thread.
 
-Commands (start, pause, resume, reset, step, configure, set_speed, close) may come from any
-thread. Only the worker touches the models while running; `step` and `reset` touch them
-when no worker runs. `snapshot()` never touches TensorFlow: it returns the immutable data
-the worker last published, so a web request never waits on training.
+Commands (start, pause, reset, step, configure, set_speed, close) may come from any thread
+and never wait on another command or on a compile: each one records the user's intent
+under one lock and returns. A single worker thread per session owns the models; it builds
+them, compiles, trains and publishes, always working towards the *latest* intent, so a
+Start that arrives while the networks of a new setting are still being built is never
+lost (the last command wins). Pause waits at most for the chunk in flight, never for the
+worker to exit: a Start arriving meanwhile reuses the worker and Pause still answers.
+
+`snapshot()` never touches TensorFlow: it returns the immutable data the worker last
+published, so a web request never waits on training.
+
+A session built with `lazy=True` holds no networks and no thread until it is first
+started or stepped: an open tab that never pressed Start costs a few kilobytes.
 """
 from __future__ import annotations
 
@@ -16,9 +25,10 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from gan_core.config import LIVE_FIELDS, RunConfig
-from gan_core.gan import GAN
+from gan_core.config import LIVE_FIELDS, RunConfig, describe_fields
+from gan_core.gan import GAN, VIEW_SAMPLES
 from gan_core.metrics import compute_metrics
+from gan_core.targets import get_target
 
 IDLE, RUNNING, PAUSED, DIVERGED, ERROR = "idle", "running", "paused", "diverged", "error"
 STATES = (IDLE, RUNNING, PAUSED, DIVERGED, ERROR)
@@ -26,7 +36,11 @@ STATES = (IDLE, RUNNING, PAUSED, DIVERGED, ERROR)
 _PUBLISH_SECONDS = 0.1  # a chunk lasts about this long, so the view refreshes ~10×/s
 _METRICS_SECONDS = 1.0
 _RATE_WINDOW_SECONDS = 2.0  # the shown it/s is measured on the wall clock over this window
+_PAUSE_WAIT_SECONDS = 1.0  # the longest a Pause waits for the chunk in flight
 MAX_STEP = 1_000_000
+# Blown up: most fakes farther outside the plot than twice its size, chunk after chunk.
+FAR_SHARE = 0.5
+FAR_CHUNKS = 20
 
 
 class SessionError(RuntimeError):
@@ -43,6 +57,12 @@ class HistoryPoint:
 
 
 @dataclass(frozen=True)
+class QualityPoint:
+    iteration: int
+    metrics: Mapping[str, float]
+
+
+@dataclass(frozen=True)
 class Snapshot:
     state: str
     message: str
@@ -50,12 +70,16 @@ class Snapshot:
     steps_per_second: float
     config: RunConfig
     real: np.ndarray  # fixed real view of this run, read-only
-    fake: np.ndarray  # G on the fixed noise batch, read-only
+    fake: np.ndarray  # G on the fixed noise batch, read-only (empty before the networks exist)
     history: tuple[HistoryPoint, ...]
     metrics: Mapping[str, float] = field(default_factory=dict)
     version: int = 0  # grows with every publication; equal versions mean equal data
     run_id: int = 0  # grows with every reset, so a viewer knows to clear its traces
     compiled: bool = False  # the fused step is compiled: Start trains at once
+    quality: tuple[QualityPoint, ...] = ()  # objective metrics over time (since `since`)
+    off_axes: int = 0  # fakes outside the target's plot ranges
+    compute_rate: float = 0.0  # iterations per second the machine manages inside a chunk
+    speed: float | None = None  # the pace asked for (None: as fast as possible)
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -64,20 +88,44 @@ def _frozen(a: np.ndarray) -> np.ndarray:
     return a
 
 
+def off_axes(target, fake: np.ndarray, margin: float = 0.0) -> np.ndarray:
+    """Which fakes lie outside the target's plot ranges, widened by `margin` plot sizes."""
+    if target.kind not in ("function", "points") or len(fake) == 0:
+        return np.zeros(len(fake), bool)
+    (x0, x1), (y0, y1) = target.x_range, target.y_range
+    size = max(x1 - x0, y1 - y0) * margin
+    x, y = fake[:, 0], fake[:, 1]
+    with np.errstate(invalid="ignore"):
+        inside = (x >= x0 - size) & (x <= x1 + size) & (y >= y0 - size) & (y <= y1 + size)
+    return ~inside
+
+
 class TrainingSession:
     def __init__(self, config: RunConfig | None = None, *, speed: float | None = None,
-                 history_size: int = 1000, precompile: bool = False):
+                 history_size: int = 1000, precompile: bool = False, lazy: bool = False):
         self._lock = threading.RLock()
+        self._chunk_done = threading.Condition(self._lock)
         self._gan_lock = threading.Lock()  # held by whoever runs TensorFlow on the models
         self._history: collections.deque[HistoryPoint] = collections.deque(maxlen=history_size)
+        self._quality: collections.deque[QualityPoint] = collections.deque(maxlen=history_size)
         self._marks: collections.deque[tuple[float, int]] = collections.deque()  # (time, iteration)
         self._thread: threading.Thread | None = None
         self._closed = False
         self._speed = self._check_speed(speed)
         self._precompile = precompile
+        self._steps_wanted = 0  # iterations asked for by step(), trained by the worker
         self._run_id = 0
         self._version = 0
-        self._rebuild(config or RunConfig(), message="")
+        self._gan = None
+        self._gan_run = -1  # the run the models in self._gan belong to
+        with self._lock:
+            self._new_run_locked(config or RunConfig(), message="", state=IDLE)
+        if not lazy:
+            with self._gan_lock:
+                self._build(self._run_id)
+        with self._lock:
+            if precompile:
+                self._ensure_worker()
 
     # ---- commands -------------------------------------------------------------------
     def start(self) -> None:
@@ -93,29 +141,35 @@ class TrainingSession:
     resume = start
 
     def pause(self, message: str = "") -> None:
-        """Stop after the chunk in progress, saying why if it was not the user's choice.
-        "Paused" is published only once that chunk is in, so a snapshot that says paused
-        carries the final iteration."""
+        """Stop after the chunk in flight, saying why if it was not the user's choice.
+        "Paused" is published once that chunk is in, so a snapshot that says paused carries
+        the final iteration. Waits at most about a second, and not at all once another
+        command (a Start) has changed the state again."""
         with self._lock:
-            pausing = self._state == RUNNING
-            if pausing:
-                self._state, self._message = PAUSED, message  # the worker stops at its next check
-            worker = self._thread
-        self._join(worker)
-        if pausing:
-            with self._lock:
+            if self._state != RUNNING:
+                return
+            self._state, self._message = PAUSED, message  # the worker stops at its next check
+            run_id = self._run_id
+            deadline = time.monotonic() + _PAUSE_WAIT_SECONDS
+            self._chunk_done.notify_all()  # wakes a worker pacing between chunks
+            while self._thread is not None and self._state == PAUSED and self._run_id == run_id:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._chunk_done.wait(left)
+            if self._state == PAUSED and self._run_id == run_id:
                 self._publish_locked()
 
     def reset(self, config: RunConfig | None = None, message: str = "") -> None:
+        """New networks at iteration 0 (with `config` if given), stopped. Answers at once:
+        the worker builds the networks; the run's real samples show straight away."""
         with self._lock:
             self._check_open()
-            self._set_state(IDLE, message)
-            self._run_id += 1  # the running worker sees this and stops publishing
-            worker = self._thread
-        self._join(worker)
-        self._rebuild(config or self._config, message)
+            self._new_run_locked(config or self._config, message, IDLE)
+            if self._precompile:
+                self._ensure_worker()
 
-    def step(self, n: int = 1) -> Snapshot:
+    def step(self, n: int = 1, timeout: float = 120.0) -> Snapshot:
         """Train exactly n iterations now (pausing a running run first) and publish them."""
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= MAX_STEP:
             raise SessionError(f"steps must be a whole number from 1 to {MAX_STEP:,}; got {n!r}")
@@ -126,15 +180,21 @@ class TrainingSession:
                 raise SessionError(f"the run is {self._state}; press Reset to start again")
             if self._state == IDLE:
                 self._set_state(PAUSED, "")
-            gan, run_id = self._gan, self._run_id
-        self._join(self._thread)
-        with self._gan_lock:
-            self._train_and_publish(gan, run_id, int(n), time.perf_counter())
+            run_id = self._run_id
+            goal = self._snapshot.iteration + int(n) if self._gan_run == run_id else int(n)
+            self._steps_wanted += int(n)
+            self._ensure_worker()
+            end = time.monotonic() + timeout
+            while (self._steps_wanted and self._run_id == run_id and not self._closed
+                   and self._state == PAUSED and time.monotonic() < end):
+                self._chunk_done.wait(0.1)
+            if self._run_id == run_id and self._state == PAUSED and self._snapshot.iteration < goal:
+                raise SessionError("the steps did not finish in time")
         return self.snapshot()
 
     def configure(self, **changes: Any) -> bool:
         """Apply settings (field names or aliases). Learning rates apply live; anything else
-        rebuilds the models and resets the run, which goes on if it was running.
+        gives new networks and resets the run, which goes on if it was running.
         Returns True when the run was reset. Invalid values raise ConfigError, unchanged."""
         with self._lock:
             self._check_open()
@@ -145,32 +205,41 @@ class TrainingSession:
                 return False
             if changed <= LIVE_FIELDS:
                 self._config = new
-                self._gan.set_learning_rates(new.g_learning_rate, new.d_learning_rate)
+                if self._gan is not None and self._gan_run == self._run_id:
+                    self._gan.set_learning_rates(new.g_learning_rate, new.d_learning_rate)
                 self._publish_locked()
                 return False
-            was_running = self._state == RUNNING
-        names = ", ".join(sorted(n.replace("_", " ") for n in changed - LIVE_FIELDS))
-        self.reset(new, message=f"New {names}: the run was reset.")
-        if was_running:
-            self.start()
-            with self._lock:
-                self._message = f"New {names}: the run was reset and goes on."
-                self._publish_locked()
-        return True
+            names = describe_fields(changed - LIVE_FIELDS)
+            going_on = self._state == RUNNING
+            message = f"New {names}: the run was reset" + (" and goes on." if going_on else ".")
+            self._new_run_locked(new, message, RUNNING if going_on else IDLE)
+            if going_on or self._precompile:
+                self._ensure_worker()
+            return True
+
+    def release(self, message: str = "") -> None:
+        """Give back the networks and the thread (the server needs the place): the run
+        returns to iteration 0 with the same settings, lazy until started again."""
+        with self._lock:
+            self._new_run_locked(self._config, message, IDLE)
+            self._gan, self._gan_run = None, -1
 
     def set_speed(self, speed: float | None) -> None:
         """Iterations per second, or None for as fast as possible."""
         with self._lock:
             self._speed = self._check_speed(speed)
+            self._publish_locked()
 
     def close(self) -> None:
         with self._lock:
             self._closed = True
             if self._state == RUNNING:
-                self._set_state(PAUSED, "closed")
+                self._state, self._message = PAUSED, "closed"
             self._run_id += 1
+            self._chunk_done.notify_all()
             worker = self._thread
-        self._join(worker)
+        if worker is not None and worker is not threading.current_thread():
+            worker.join(timeout=60)
 
     # ---- queries --------------------------------------------------------------------
     def snapshot(self, since: int = -1) -> Snapshot:
@@ -178,9 +247,11 @@ class TrainingSession:
         with self._lock:
             snap = self._snapshot
             history = tuple(p for p in self._history if p.iteration > since)
+            quality = tuple(p for p in self._quality if p.iteration > since)
         return Snapshot(snap.state, snap.message, snap.iteration, snap.steps_per_second,
                         snap.config, snap.real, snap.fake, history, snap.metrics,
-                        snap.version, snap.run_id, snap.compiled)
+                        snap.version, snap.run_id, snap.compiled, quality, snap.off_axes,
+                        snap.compute_rate, snap.speed)
 
     @property
     def state(self) -> str:
@@ -197,13 +268,19 @@ class TrainingSession:
         with self._lock:
             return self._speed
 
+    @property
+    def started(self) -> bool:
+        """Whether this session has networks (it was started, stepped or built eagerly)."""
+        with self._lock:
+            return self._gan is not None
+
     def generator(self):
         """The Keras generator (pause first: it is the live model)."""
-        return self._gan.G
+        return self._models().G
 
     def generate(self, n: int) -> np.ndarray:
         with self._gan_lock:
-            return self._gan.generate(n)
+            return self._models_locked().generate(n)
 
     def wait_until(self, predicate, timeout: float = 30.0) -> bool:
         """Poll snapshots until predicate(snapshot) holds; for tests and scripts."""
@@ -225,7 +302,7 @@ class TrainingSession:
         if speed is None:
             return None
         if isinstance(speed, bool) or not isinstance(speed, (int, float)) or not (0.1 <= speed <= 1e6):
-            raise SessionError(f"speed must be from 0.1 to 1,000,000 iterations per second, or unlimited; got {speed!r}")
+            raise SessionError(f"speed must be from 0.1 to 1,000,000 iterations per second, or unlimited; got {speed!r:.40}")
         return float(speed)
 
     def _check_open(self) -> None:
@@ -236,29 +313,63 @@ class TrainingSession:
         self._state, self._message = state, message
         self._publish_locked()
 
-    def _rebuild(self, config: RunConfig, message: str) -> None:
+    def _new_run_locked(self, config: RunConfig, message: str, state: str) -> None:
+        """A fresh run: iteration 0, no fakes, no history; the worker builds its networks.
+        Whatever the worker is doing for the previous run is discarded when it is done."""
+        self._run_id += 1
+        self._config, self._state, self._message = config, state, message
+        target = get_target(config.target)
+        self._target = target
+        self._real = _frozen(target.sample(np.random.default_rng(config.seed + 1), VIEW_SAMPLES))
+        self._fake = _frozen(np.zeros((0, target.dim)))
+        self._iteration = 0
+        self._history.clear()
+        self._quality.clear()
+        self._metrics = MappingProxyType({})
+        self._rate, self._last_metrics, self._far_chunks, self._off_axes = 0.0, 0.0, 0, 0
+        self._marks.clear()
+        self._steps_wanted = 0
+        self._compiled = False
+        self._chunk_done.notify_all()
+        self._publish_locked()
+
+    def _build(self, run_id: int) -> None:
+        """Build this run's networks (under the gan lock, outside the state lock)."""
+        with self._lock:
+            if self._run_id != run_id:
+                return
+            config = self._config
         gan = GAN(config)
         fake = gan.fake_view()
-        real = gan.target.sample(np.random.default_rng(config.seed + 1), len(fake))
         with self._lock:
-            self._config, self._gan = config, gan
-            self._state, self._message = IDLE, message
-            self._real, self._fake = _frozen(real), _frozen(fake)
-            self._history.clear()
+            if self._run_id != run_id:
+                return
+            if config != self._config:  # a live learning rate arrived while building
+                gan.set_learning_rates(self._config.g_learning_rate, self._config.d_learning_rate)
+            self._gan, self._gan_run = gan, run_id
+            self._compiled = gan.compiled
             self._metrics = MappingProxyType(compute_metrics(gan.target, fake))
-            self._rate, self._last_metrics = 0.0, 0.0
-            self._marks.clear()
-            self._compiled = False
-            self._run_id += 1
+            self._fake = _frozen(fake)
             self._publish_locked()
-            if self._precompile and not self._closed:
-                self._ensure_worker()
+
+    def _models(self):
+        with self._gan_lock:
+            return self._models_locked()
+
+    def _models_locked(self):
+        with self._lock:
+            current = self._gan is not None and self._gan_run == self._run_id
+            run_id = self._run_id
+        if not current:
+            self._build(run_id)
+        return self._gan
 
     def _publish_locked(self) -> None:
         self._version += 1
-        self._snapshot = Snapshot(self._state, self._message, self._gan.iteration, self._wall_rate(),
+        self._snapshot = Snapshot(self._state, self._message, self._iteration, self._wall_rate(),
                                   self._config, self._real, self._fake, (), self._metrics,
-                                  self._version, self._run_id, self._compiled)
+                                  self._version, self._run_id, self._compiled, (), self._off_axes,
+                                  self._rate if self._state == RUNNING else 0.0, self._speed)
 
     def _wall_rate(self) -> float:
         """Iterations per second on the wall clock since Start, over the last few seconds:
@@ -268,59 +379,84 @@ class TrainingSession:
         (t0, i0), (t1, i1) = self._marks[0], self._marks[-1]
         return (i1 - i0) / max(t1 - t0, 1e-9)
 
-    def _ensure_worker(self) -> None:
+    def _ensure_worker(self) -> None:  # under self._lock
+        if self._closed:
+            return
         if self._thread is None or not self._thread.is_alive():
-            self._thread = threading.Thread(target=self._work, args=(self._gan, self._run_id),
-                                            name="gan-session", daemon=True)
+            self._thread = threading.Thread(target=self._work, name="gan-session", daemon=True)
             self._thread.start()
 
-    @staticmethod
-    def _join(worker: threading.Thread | None) -> None:
-        if worker is not None and worker is not threading.current_thread():
-            worker.join(timeout=60)
+    def _next_job(self):
+        """Under the lock: what the worker should do next for the latest intent, or None."""
+        if self._closed:
+            return None
+        run_id = self._run_id
+        wants_models = self._state == RUNNING or self._steps_wanted or self._precompile
+        if not wants_models:
+            return None
+        if self._gan_run != run_id:
+            return ("build", run_id, 0)
+        if not self._compiled:
+            return ("compile", run_id, 0)
+        if self._steps_wanted:
+            return ("train", run_id, min(self._steps_wanted, 20_000))
+        if self._state != RUNNING:
+            return None
+        if self._speed is None:
+            return ("train", run_id, int(np.clip(self._rate * _PUBLISH_SECONDS, 8, 20_000)) if self._rate else 64)
+        return ("train", run_id, max(1, int(round(self._speed * _PUBLISH_SECONDS))))
 
-    def _work(self, gan: GAN, run_id: int) -> None:
-        try:
-            with self._gan_lock:
-                gan.warm_up()  # XLA compiles here, once per model, before the first chunk
+    def _work(self) -> None:
+        me = threading.current_thread()
+        while True:
             with self._lock:
-                if self._run_id == run_id:
-                    self._marks.clear()  # the shown rate counts from here, compile time excluded
-                    self._marks.append((time.perf_counter(), gan.iteration))
-                    if not self._compiled:
-                        self._compiled = True
-                        self._publish_locked()
-            while True:
-                with self._lock:
-                    if self._state != RUNNING or self._run_id != run_id or self._closed:
-                        # Decide and deregister under one lock, so start() never sees a
-                        # worker that is about to leave.
-                        if self._thread is threading.current_thread():
-                            self._thread = None
-                        return
-                    speed = self._speed
-                    rate = self._rate
-                started = time.perf_counter()
-                if speed is None:
-                    n = int(np.clip(rate * _PUBLISH_SECONDS, 8, 20_000)) if rate else 64
-                else:
-                    n = max(1, int(round(speed * _PUBLISH_SECONDS)))
+                job = self._next_job()
+                if job is None:
+                    # Decide and deregister under one lock, so start() never sees a worker
+                    # that is about to leave.
+                    if self._thread is me:
+                        self._thread = None
+                    self._chunk_done.notify_all()
+                    return
+                kind, run_id, n = job
+                paced = kind == "train" and not self._steps_wanted and self._speed is not None
+                speed = self._speed
+            started = time.perf_counter()
+            try:
                 with self._gan_lock:
-                    if not self._train_and_publish(gan, run_id, n, started):
-                        return
-                if speed is not None:
-                    time.sleep(max(0.0, n / speed - (time.perf_counter() - started)))
-        except Exception as exc:  # any failure ends this run, never the process
-            with self._lock:
-                if self._run_id == run_id:
-                    self._set_state(ERROR, f"Training failed: {type(exc).__name__}: {exc}")
-        finally:
-            with self._lock:
-                if self._thread is threading.current_thread():
-                    self._thread = None
+                    if kind == "build":
+                        self._build(run_id)
+                    elif kind == "compile":
+                        self._compile(run_id)
+                    else:
+                        self._train_and_publish(self._gan, run_id, n)
+            except Exception as exc:  # any failure ends this run, never the process
+                with self._lock:
+                    if self._run_id == run_id:
+                        self._steps_wanted = 0
+                        self._set_state(ERROR, f"Training failed: {type(exc).__name__}: {str(exc)[:300]}")
+            finally:
+                with self._lock:
+                    self._chunk_done.notify_all()
+            if paced:  # wait out the pace, waking at once for a Pause or a reset
+                with self._lock:
+                    end = started + n / speed
+                    while (self._state == RUNNING and self._run_id == run_id and not self._closed
+                           and end - time.perf_counter() > 0):
+                        self._chunk_done.wait(end - time.perf_counter())
 
-    def _train_and_publish(self, gan: GAN, run_id: int, n: int, started: float) -> bool:
-        """Train n iterations and publish; False when the run should stop (diverged)."""
+    def _compile(self, run_id: int) -> None:
+        gan = self._gan
+        gan.warm_up()  # XLA compiles here, once per network shape, before the first chunk
+        with self._lock:
+            if self._run_id == run_id:
+                self._marks.clear()  # the shown rate counts from here, compile time excluded
+                self._marks.append((time.perf_counter(), gan.iteration))
+                self._compiled = True
+                self._publish_locked()
+
+    def _train_and_publish(self, gan, run_id: int, n: int) -> None:
+        """Train n iterations and publish; a run that blew up pauses as diverged."""
         t0 = time.perf_counter()
         result = gan.train(n)
         fake = gan.fake_view()
@@ -330,23 +466,39 @@ class TrainingSession:
         metrics = None
         if finite and now - self._last_metrics >= _METRICS_SECONDS:
             metrics = MappingProxyType(compute_metrics(gan.target, fake))
+        far = float(off_axes(gan.target, fake, margin=2.0).mean()) if finite and len(fake) else 0.0
         with self._lock:
             if self._run_id != run_id:
-                return False  # reset meanwhile: this result belongs to a discarded run
+                return  # reset meanwhile: this result belongs to a discarded run
+            if self._steps_wanted:
+                self._steps_wanted = max(0, self._steps_wanted - result.iterations)
             rate = result.iterations / max(now - t0, 1e-9)  # compute only: sizes the next chunk
             self._rate = rate if not self._rate else 0.7 * self._rate + 0.3 * rate
+            self._iteration = gan.iteration
             if self._state == RUNNING:
                 self._marks.append((now, gan.iteration))
                 while len(self._marks) > 2 and now - self._marks[1][0] >= _RATE_WINDOW_SECONDS:
                     self._marks.popleft()
-            self._fake = _frozen(fake) if finite else self._fake
+            if finite:
+                self._fake = _frozen(fake)
+                self._off_axes = int(off_axes(gan.target, fake).sum())
             if metrics is not None:
                 self._metrics, self._last_metrics = metrics, now
+                self._quality.append(QualityPoint(gan.iteration, metrics))
             self._history.append(HistoryPoint(gan.iteration, accuracy["d_accuracy_real"],
                                               accuracy["d_accuracy_fake"], result.d_loss, result.g_loss))
+            self._far_chunks = self._far_chunks + 1 if far > FAR_SHARE else 0
             if not finite:
-                self._set_state(DIVERGED, f"Training diverged at iteration {gan.iteration:,}: a loss or "
-                                          "weight became NaN or infinite. Lower the learning rate and press Reset.")
-                return False
-            self._publish_locked()
-        return True
+                self._diverge(f"Training diverged at iteration {gan.iteration:,}: a loss or weight became "
+                              "NaN or infinite.")
+            elif self._far_chunks >= FAR_CHUNKS:
+                self._diverge(f"Training diverged at iteration {gan.iteration:,}: {far:.0%} of the fake "
+                              "samples flew far off the plot and stayed there.")
+            else:
+                self._publish_locked()
+
+    def _diverge(self, what: str) -> None:
+        self._steps_wanted = 0
+        lr = max(self._config.g_learning_rate, self._config.d_learning_rate)
+        self._set_state(DIVERGED, f"{what} Try a learning rate below {lr:g} (0.001 is safe), then press Reset.")
+

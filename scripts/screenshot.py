@@ -1,7 +1,12 @@
-"""Take docs/screenshot.png: the Procfile server, headless Chromium, Start, a few seconds of
-training. Run from the repository root: `python scripts/screenshot.py [seconds]`."""
+"""Screenshots of the dashboard as people see it: the Procfile server, headless Chromium,
+Start, a few seconds of training, at a projector's 1024×768, a 1920×1080 screen and a
+390×844 phone. Writes docs/screenshot.png (1920×1080) and docs/screenshot-<w>x<h>.png.
+Run from the repository root: `python scripts/screenshot.py [seconds] [--url URL]`
+(with --url, an already running server is used instead)."""
+import argparse
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 from selenium import webdriver
@@ -10,25 +15,41 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.server import ROOT, Server  # noqa: E402
 
+SIZES = ((1024, 768), (1920, 1080), (390, 844))
 
-def main(seconds: float = 6.0) -> None:
+
+def shoot(url: str, width: int, height: int, seconds: float, out: Path) -> None:
     options = webdriver.ChromeOptions()
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000"):
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--hide-scrollbars",
+                 "--disable-background-networking", f"--window-size={width},{height}"):
         options.add_argument(flag)
-    with Server(env={"GAN_SPARE_SESSIONS": "1"}) as server:
-        driver = webdriver.Chrome(options=options)
-        try:
-            driver.get(server.url)
-            end = time.monotonic() + 60
-            while "Ready" not in _status(driver) and time.monotonic() < end:
-                time.sleep(0.2)
-            driver.find_element("id", "start-button").click()
-            time.sleep(seconds)
-            out = ROOT / "docs" / "screenshot.png"
-            driver.save_screenshot(str(out))
-            print(f"wrote {out}")
-        finally:
-            driver.quit()
+    driver = webdriver.Chrome(options=options)
+    try:
+        # The viewport itself at this size (a window's size would include its frame).
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
+        driver.get(url)
+        end = time.monotonic() + 60
+        while "Ready" not in _status(driver) and time.monotonic() < end:
+            time.sleep(0.2)
+        driver.execute_script("document.getElementById('start-button').click()")
+        time.sleep(seconds)
+        driver.save_screenshot(str(out))
+        print(f"wrote {out}")
+    finally:
+        driver.quit()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("seconds", nargs="?", type=float, default=6.0)
+    parser.add_argument("--url")
+    args = parser.parse_args()
+    with (nullcontext() if args.url else Server()) as server:
+        url = args.url or server.url
+        for width, height in SIZES:
+            name = "screenshot.png" if (width, height) == (1920, 1080) else f"screenshot-{width}x{height}.png"
+            shoot(url, width, height, args.seconds, ROOT / "docs" / name)
 
 
 def _status(driver) -> str:
@@ -39,4 +60,4 @@ def _status(driver) -> str:
 
 
 if __name__ == "__main__":
-    main(float(sys.argv[1]) if len(sys.argv) > 1 else 6.0)
+    main()

@@ -1,21 +1,34 @@
-"""The controls panel: sliders generated from the engine's field table, the target
-dropdown, speed, and Start / Pause / Reset. One callback turns any of them into one
-command on the tab's session."""
+"""The controls panel: sliders generated from the engine's field table, each with a box that
+shows and accepts its real value, the target dropdown, speed, the seed, and Start / Pause /
+Reset. One callback turns any of them into commands on the tab's session.
+
+Each slider moves over a list of values a person would pick (so a clicked mark is exactly
+the value written on it, and a learning rate reads 0.001, never its log exponent "-3");
+its box takes any value the engine accepts (0.001, 1e-3, 20).
+
+Several inputs can change in one request (a number typed, then Start clicked: the box's
+change and the click travel together), so the callback applies every change it is sent,
+settings first and the buttons last: the user's last intent wins.
+"""
 from __future__ import annotations
 
 import math
+import secrets
 from dataclasses import dataclass
 
 from dash import Input, Output, State, callback_context, dcc, html, no_update
+from flask import request
 
 from app import ids
+from app.registry import RegistryFull
 from app.status import render_status
 from gan_core import FIELDS, TARGETS, ConfigError, SessionError
-from gan_core.config import ALIASES, FIELD_BY_NAME, Field
+from gan_core.config import ALIASES, FIELD_BY_NAME, Field, clip_repr
 
 # Speeds a person can pick, in iterations per second; None: as fast as the machine goes.
 SPEEDS: tuple[float | None, ...] = (2, 10, 50, 200, 1000, 5000, None)
 DEFAULT_SPEED_INDEX = 4
+SEED_FIELD = FIELD_BY_NAME["seed"]
 
 
 @dataclass(frozen=True)
@@ -23,120 +36,247 @@ class SliderSpec:
     id: str
     setting: str  # a config field or alias; its Field gives range, default and help
     label: str
-    marks: tuple[float, ...]
+    values: tuple[float, ...]  # the positions of the slider, in the setting's own units
+    labelled: tuple[float, ...]  # the positions written under the slider
+    live: bool = False  # applies to a running run without a reset
 
     @property
     def field(self) -> Field:
         return FIELD_BY_NAME[ALIASES.get(self.setting, (self.setting,))[0]]
 
+    @property
+    def box_id(self) -> str:
+        return self.id + "-box"
+
+    def position(self, value: float) -> int:
+        """The slider position nearest to a value (on a log scale for log fields)."""
+        key = (lambda v: math.log10(v)) if self.field.log else (lambda v: v)
+        return min(range(len(self.values)), key=lambda i: abs(key(self.values[i]) - key(value)))
+
+    def setting_at(self, position) -> float:
+        if isinstance(position, bool) or not isinstance(position, int) or not 0 <= position < len(self.values):
+            raise ConfigError(f"{self.label.lower()} slider position must be a whole number from 0 to "
+                              f"{len(self.values) - 1}; got {clip_repr(position)}", self.setting)
+        return self.values[position]
+
+
+def format_value(value: float) -> str:
+    """A setting as a person writes it: 5, 0.001, 2e-05."""
+    if value == int(value) and abs(value) >= 1:
+        return str(int(value))
+    return f"{value:g}"
+
 
 SLIDERS = (
-    SliderSpec(ids.LATENT_SIZE, "latent_size", "Latent size", (1, 8, 16, 32, 64)),
-    SliderSpec(ids.HIDDEN_NODES, "hidden_nodes", "Hidden nodes (G and D)", (1, 64, 128, 256, 512)),
-    SliderSpec(ids.LEARNING_RATE, "learning_rate", "Learning rate (G and D)", (-5, -4, -3, -2, -1, 0)),
+    SliderSpec(ids.LATENT_SIZE, "latent_size", "Latent size",
+               (1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 16, 20, 24, 32, 48, 64), (1, 4, 8, 16, 32, 64)),
+    SliderSpec(ids.HIDDEN_NODES, "hidden_nodes", "Hidden nodes (G and D)",
+               (1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512), (1, 8, 32, 128, 512)),
+    SliderSpec(ids.LEARNING_RATE, "learning_rate", "Learning rate (G and D)",
+               (1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0),
+               (1e-5, 1e-3, 0.1, 1.0), live=True),
 )
 
 
+HELP = {
+    "latent_size": "Size of the noise vector G turns into a sample.",
+    "hidden_nodes": "Width of every hidden layer, in G and D alike.",
+    "learning_rate": "Step size of the optimizers of G and D alike.",
+}
+
+
+def help_text(spec: SliderSpec) -> str:
+    effect = " Applies at once." if spec.live else " New networks; a running run goes on."
+    return f"{HELP[spec.setting]} {spec.field.describe_range()}.{effect}"
+
+
 def _slider(spec: SliderSpec) -> html.Div:
-    f = spec.field
-    if f.log:  # the slider moves in log10 units; the label shows the rate itself
-        low, high, value, step = math.log10(f.low), math.log10(f.high), math.log10(f.default), 0.1
-        marks = {m: f"1e{int(m)}" if m else "1" for m in spec.marks}
-    else:
-        low, high, value, step = f.low, f.high, f.default, 1
-        marks = {m: str(m) for m in spec.marks}
-    help_text = f"{f.help} Range {f.describe_range()}." + (" Log scale." if f.log else "")
-    if spec.setting not in ("learning_rate",):
-        help_text += " Changing it rebuilds the networks and restarts the run."
-    else:
-        help_text += " Applies at once, without a reset."
+    default = spec.field.default
+    marks = {i: format_value(v) for i, v in enumerate(spec.values) if v in spec.labelled}
+    hint = help_text(spec)
+    hint_id = spec.id + "-help"
     return html.Div([
-        html.Label(spec.label, htmlFor=spec.id, title=help_text, className="control-label"),
-        dcc.Slider(id=spec.id, min=low, max=high, step=step, value=value, marks=marks,
-                   updatemode="mouseup", tooltip={"placement": "bottom"}),
-    ], className="control", title=help_text)
+        html.Div([
+            html.Label(spec.label, htmlFor=spec.box_id, className="control-label"),
+            dcc.Input(id=spec.box_id, type="text", value=format_value(default), debounce=True,
+                      inputMode="decimal", className="value-box", autoComplete="off"),
+        ], className="control-head"),
+        html.Div(dcc.Slider(id=spec.id, min=0, max=len(spec.values) - 1, step=1, value=spec.position(default),
+                            marks=marks, updatemode="mouseup", allow_direct_input=False),
+                 className="slider", **{"data-label": spec.label, "data-box": spec.box_id,
+                                        "aria-describedby": hint_id}),
+        html.P(hint, id=hint_id, className="hint"),
+    ], className="control")
 
 
-def slider_value_to_setting(spec: SliderSpec, value) -> float:
-    """What the slider sends, turned into the setting; refuses wrong types and NaN."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ConfigError(f"{spec.label.lower()} must be a number; got {value!r}", spec.setting)
-    return 10.0 ** value if spec.field.log else value
+def seed_layout() -> html.Div:
+    return html.Div([
+        html.Div([
+            html.Label("Seed", htmlFor=ids.SEED, className="control-label"),
+            dcc.Input(id=ids.SEED, type="number", min=0, max=SEED_FIELD.high, step=1, debounce=True,
+                      className="value-box seed-box"),
+        ], className="control-head"),
+        dcc.Checklist(id=ids.SEED_PIN, options=[{"label": " Keep this seed on Reset", "value": "pin"}],
+                      value=[], className="checklist"),
+        html.P("The same seed and settings give exactly the same run. Reset draws a new seed "
+               "(new random networks) unless it is kept.", id="seed-help", className="hint"),
+    ], className="control")
 
 
 def layout() -> html.Div:
     targets = [t for t in TARGETS.values() if t.kind != "sequence"]
     target_field = FIELD_BY_NAME["target"]
-    speed_marks = {i: ("max" if s is None else f"{s:g}/s") for i, s in enumerate(SPEEDS)}
+    speed_marks = {i: ("max" if s is None else f"{s / 1000:g}k" if s >= 1000 else f"{s:g}") for i, s in enumerate(SPEEDS)}
     return html.Div([
         html.Div([
-            html.Button("Start", id=ids.START, n_clicks=0, className="btn btn-start",
-                        title="Start or resume training."),
-            html.Button("Pause", id=ids.PAUSE, n_clicks=0, className="btn btn-pause",
-                        title="Pause training; Start resumes where it stopped."),
-            html.Button("Reset", id=ids.RESET, n_clicks=0, className="btn btn-reset",
-                        title="New random networks, iteration 0, same settings."),
-        ], className="buttons"),
-        html.Div([
-            html.Label("Target distribution", htmlFor=ids.TARGET, className="control-label",
-                       title=target_field.help + " Changing it restarts the run."),
+            html.Label("Target distribution", htmlFor=ids.TARGET, id="target-label", className="control-label"),
             dcc.Dropdown(id=ids.TARGET, value=target_field.default, clearable=False, searchable=False,
                          options=[{"label": html.Span(t.label, title=t.description), "value": t.id,
-                                   "title": t.description} for t in targets]),
-        ], className="control", title=target_field.help),
+                                   "title": t.description} for t in targets],
+                         className="dropdown"),
+            html.P("What G learns to imitate. New networks; a running run goes on.", id="target-help",
+                   className="hint"),
+        ], className="control"),
         *[_slider(spec) for spec in SLIDERS],
         html.Div([
-            html.Label("Speed", htmlFor=ids.SPEED, className="control-label",
-                       title="Iterations per second: slow enough to watch each step, or as fast as the server can."),
-            dcc.Slider(id=ids.SPEED, min=0, max=len(SPEEDS) - 1, step=1, value=DEFAULT_SPEED_INDEX,
-                       marks=speed_marks, allow_direct_input=False),
-        ], className="control", title="Iterations per second."),
+            html.Div([html.Label("Speed (iterations per second)", htmlFor=ids.SPEED, className="control-label")],
+                     className="control-head"),
+            html.Div(dcc.Slider(id=ids.SPEED, min=0, max=len(SPEEDS) - 1, step=1, value=DEFAULT_SPEED_INDEX,
+                                marks=speed_marks, allow_direct_input=False),
+                     className="slider", **{"data-label": "Speed (iterations per second)",
+                                       "aria-describedby": "speed-help"}),
+            html.P("Slow enough to watch each step, or as fast as the server can (max).", id="speed-help",
+                   className="hint"),
+        ], className="control"),
+        seed_layout(),
     ], className="controls-panel")
+
+
+def run_buttons() -> html.Div:
+    return html.Div([
+        html.Button("Start", id=ids.START, n_clicks=0, className="btn btn-start",
+                    title="Start or resume training."),
+        html.Button("Pause", id=ids.PAUSE, n_clicks=0, className="btn btn-pause",
+                    title="Pause training; Start resumes where it stopped."),
+        html.Button("Reset", id=ids.RESET, n_clicks=0, className="btn btn-reset",
+                    title="New random networks (a new seed unless it is kept), iteration 0, same settings."),
+    ], className="buttons")
+
+
+def new_seed() -> int:
+    return secrets.randbelow(int(SEED_FIELD.high) + 1)
+
+
+def client_address() -> str:
+    try:
+        return request.remote_addr or ""
+    except RuntimeError:  # outside a request (tests calling the function directly)
+        return ""
+
+
+_BUTTONS = (ids.START, ids.PAUSE, ids.RESET)
+
+
+def _ordered_triggers() -> list[str]:
+    """The ids whose value changed in this request, settings before buttons. Forged or
+    missing `changedPropIds` give an empty list, never an exception."""
+    try:
+        triggered = list(callback_context.triggered_prop_ids.values())
+    except Exception:  # noqa: BLE001 - whatever a forged request makes Dash raise
+        return []
+    names = [t for t in triggered if isinstance(t, str)]
+    return sorted(dict.fromkeys(names), key=lambda t: (t in _BUTTONS, _BUTTONS.index(t) if t in _BUTTONS else 0))
 
 
 def register(app, registry) -> None:
     slider_inputs = [Input(spec.id, "value") for spec in SLIDERS]
+    box_inputs = [Input(spec.box_id, "value") for spec in SLIDERS]
+    slider_outputs = [Output(spec.id, "value", allow_duplicate=True) for spec in SLIDERS]
+    box_outputs = [Output(spec.box_id, "value", allow_duplicate=True) for spec in SLIDERS]
+    n = len(SLIDERS)
 
     @app.callback(
         Output(ids.NOTICE, "data"),
         Output(ids.STATUS, "children", allow_duplicate=True),
         Output(ids.STEP_COUNTER, "children", allow_duplicate=True),
         Output(ids.TICK, "disabled", allow_duplicate=True),
+        Output(ids.SEED, "value", allow_duplicate=True),
+        *slider_outputs, *box_outputs,
         Input(ids.START, "n_clicks"), Input(ids.PAUSE, "n_clicks"), Input(ids.RESET, "n_clicks"),
-        Input(ids.TARGET, "value"), Input(ids.SPEED, "value"), *slider_inputs,
+        Input(ids.TARGET, "value"), Input(ids.SPEED, "value"), Input(ids.SEED, "value"),
+        *slider_inputs, *box_inputs,
+        State(ids.SEED_PIN, "value"),
         State(ids.SESSION, "data"),
         prevent_initial_call=True,
     )
-    def command(_start, _pause, _reset, target, speed, *rest):
-        *slider_values, sid = rest
+    def command(_start, _pause, _reset, target, speed, seed, *rest):
+        slider_values, box_values, (pin, sid) = rest[:n], rest[n:2 * n], rest[2 * n:]
+        keep = (no_update,) * (1 + 2 * n)
         session = registry.get(sid)
         if session is None:
             return (no_update, "Your session has ended (idle too long or the server restarted). Reload the page.",
-                    no_update, True)
-        trigger = callback_context.triggered_id
-        notice = ""
-        try:
-            if trigger == ids.START:
-                session.start()
-            elif trigger == ids.PAUSE:
-                session.pause()
-            elif trigger == ids.RESET:
-                session.reset()
-            elif trigger == ids.SPEED:
-                if isinstance(speed, bool) or not isinstance(speed, int) or not 0 <= speed < len(SPEEDS):
-                    raise ConfigError(f"speed must be a position from 0 to {len(SPEEDS) - 1}; got {speed!r}", "speed")
-                session.set_speed(SPEEDS[speed])
-            elif trigger == ids.TARGET:
-                if not isinstance(target, str) or target not in TARGETS or TARGETS[target].kind == "sequence":
-                    raise ConfigError(f"target must be one of the listed distributions; got {target!r}", "target")
-                session.configure(target=target)
-            else:
-                spec = next(s for s in SLIDERS if s.id == trigger)
-                value = slider_values[SLIDERS.index(spec)]
-                session.configure(**{spec.setting: slider_value_to_setting(spec, value)})
-        except (ConfigError, SessionError) as exc:
-            notice = f"Not applied: {exc}"
+                    no_update, True, *keep)
+        sliders_out, boxes_out = [no_update] * n, [no_update] * n
+        seed_out = no_update
+        notices = []
+        for trigger in _ordered_triggers():
+            try:
+                if trigger == ids.START:
+                    registry.admit(sid, client_address())
+                    session.start()
+                elif trigger == ids.PAUSE:
+                    session.pause()
+                elif trigger == ids.RESET:
+                    pinned = isinstance(pin, list) and "pin" in pin
+                    config = session.config if pinned else session.config.replace(seed=new_seed())
+                    session.reset(config)
+                    seed_out = config.seed
+                elif trigger == ids.SPEED:
+                    if isinstance(speed, bool) or not isinstance(speed, int) or not 0 <= speed < len(SPEEDS):
+                        raise ConfigError(f"speed must be a position from 0 to {len(SPEEDS) - 1}; "
+                                          f"got {clip_repr(speed)}", "speed")
+                    session.set_speed(SPEEDS[speed])
+                elif trigger == ids.TARGET:
+                    if not isinstance(target, str) or target not in TARGETS or TARGETS[target].kind == "sequence":
+                        raise ConfigError(f"target must be one of the listed distributions; got {clip_repr(target)}",
+                                          "target")
+                    session.configure(target=target)
+                elif trigger == ids.SEED:
+                    try:
+                        session.configure(seed=seed)
+                    finally:
+                        seed_out = session.config.seed  # an empty or refused box shows the seed again
+                else:
+                    _apply_slider(session, trigger, slider_values, box_values, sliders_out, boxes_out)
+            except RegistryFull as exc:
+                notices.append(str(exc))
+            except (ConfigError, SessionError) as exc:
+                notices.append(f"Not applied: {exc}")
+        notice = " ".join(notices)
         snap = session.snapshot(since=1 << 62)
         # The counter comes with the status, so "Paused" never shows beside an older count.
         # Re-enable ticking after any command: the tick redraws and stops itself when idle.
-        return notice, render_status(snap, notice), str(snap.iteration), False
+        return (notice, render_status(snap, notice), str(snap.iteration), False, seed_out,
+                *sliders_out, *boxes_out)
+
+
+def _apply_slider(session, trigger, slider_values, box_values, sliders_out, boxes_out) -> None:
+    """A slider moved or its box was typed in: configure, then show the setting in both."""
+    for i, spec in enumerate(SLIDERS):
+        if trigger not in (spec.id, spec.box_id):
+            continue
+        name = spec.field.name
+        try:
+            if trigger == spec.id:
+                session.configure(**{spec.setting: spec.setting_at(slider_values[i])})
+            else:
+                text = box_values[i]
+                if not isinstance(text, (str, int, float)) or isinstance(text, bool) or str(text).strip() == "":
+                    raise ConfigError(f"{spec.label.lower()} must be a number from "
+                                      f"{spec.field.describe_range()}; got {clip_repr(text)}", spec.setting)
+                session.configure(**{spec.setting: text})
+        finally:  # refused or not, both show what the run now uses
+            value = getattr(session.config, name)
+            sliders_out[i] = spec.position(value)
+            boxes_out[i] = format_value(value)
+        return

@@ -1,6 +1,7 @@
-"""The live views: samples graph, accuracy graph, step counter and status, and the tick that
-streams snapshots into them. A tab gets its session on page load; a slow heartbeat keeps
-the session alive and restarts ticking if a stale tick stopped it while the run goes on.
+"""The live views: samples graph, accuracy and objective-quality charts, step counter and
+status, and the tick that streams snapshots into them. A tab gets its session on page load
+(a lazy one: no networks until Start); a slow heartbeat keeps the session alive and restarts
+ticking if a stale tick stopped it while the run goes on.
 
 Ticks never overlap: while one is in flight the interval is held (`max_intervals` 0) and the
 next fires TICK_MS after the reply. Dash drops the reply of a callback whose input fired again
@@ -8,39 +9,60 @@ meanwhile (plotly/dash#1613), so a free-running interval faster than the round t
 classroom's load, would leave the page frozen rather than slow."""
 from __future__ import annotations
 
-from dash import Input, Output, State, dcc, html, no_update
+import numpy as np
+from dash import ClientsideFunction, Input, Output, Patch, State, dcc, html, no_update
 
 from app import ids
-from app.figures import accuracy_extension, accuracy_figure, coords, samples_figure
+from app.figures import (GRAPH_CONFIG, accuracy_extension, accuracy_figure, coords, quality_extension,
+                         quality_figure, samples_figure)
 from app.registry import RegistryFull
 from app.status import render_status
-from gan_core import get_target
+from gan_core import RunConfig, get_target
 
 TICK_MS = 150  # after each reply: about 5-6 updates a second at a few ms of round trip
 HEARTBEAT_MS = 2000
 
 
-def layout() -> html.Div:
-    graph_config = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
-    return html.Div([
+def counter_and_status() -> list:
+    return [
         html.Div([
-            html.Span("Iteration ", className="counter-label"),
+            html.Span("Iteration", className="counter-label"),
             html.Span("0", id=ids.STEP_COUNTER, className="counter",
                       title="Training iterations so far: one discriminator and one generator update each."),
         ], className="counter-box"),
         html.Div(id=ids.STATUS, className="status", role="status", **{"aria-live": "polite"},
-                 children="Starting your session…"),
-        html.Div([
-            dcc.Graph(id=ids.SAMPLES_GRAPH, className="graph", config=graph_config),
-            dcc.Graph(id=ids.ACCURACY_GRAPH, className="graph", config=graph_config,
-                      figure=accuracy_figure()),
-        ], className="graphs"),
+                 children=html.Span("Loading your session…", className="state state-idle")),
+    ]
+
+
+def _graph(graph_id: str, figure: dict, label: str) -> html.Div:
+    return html.Div(dcc.Graph(id=graph_id, figure=figure, config=GRAPH_CONFIG, responsive=True,
+                              className="graph", style={"height": "100%"}),
+                    className="card", role="img", **{"aria-label": label})
+
+
+def graphs() -> tuple[html.Div, html.Div]:
+    """The samples card and the charts column; drawn at once with the default target's real
+    samples, so the first seconds show a picture, not empty boxes."""
+    target = get_target(RunConfig().target)
+    real = target.sample(np.random.default_rng(1), 500)
+    samples = _graph(ids.SAMPLES_GRAPH, samples_figure(target, real, real[:0]),
+                     "Real samples (red circles) and the generator's fakes (blue crosses)")
+    charts = html.Div([
+        _graph(ids.ACCURACY_GRAPH, accuracy_figure(), "The discriminator's accuracy on real and on fake samples"),
+        _graph(ids.QUALITY_GRAPH, quality_figure(target), "An objective measure of how well the fakes match"),
+    ], className="charts")
+    return html.Div(samples, className="samples-area"), charts
+
+
+def stores() -> list:
+    return [
         dcc.Store(id=ids.SESSION, storage_type="memory"),
         dcc.Store(id=ids.VIEW, data={}),
         dcc.Store(id=ids.NOTICE, data=""),
         dcc.Interval(id=ids.TICK, interval=TICK_MS, disabled=True),
         dcc.Interval(id=ids.HEARTBEAT, interval=HEARTBEAT_MS),
-    ], className="live")
+    ]
 
 
 def register(app, registry) -> None:
@@ -48,17 +70,20 @@ def register(app, registry) -> None:
         Output(ids.SESSION, "data"),
         Output(ids.TICK, "disabled", allow_duplicate=True),
         Output(ids.STATUS, "children", allow_duplicate=True),
+        Output(ids.SEED, "value"),
         Input(ids.URL, "pathname"),
         State(ids.SESSION, "data"),
         prevent_initial_call="initial_duplicate",
     )
     def open_session(_path, sid):
-        if registry.get(sid) is not None:
-            return no_update, False, no_update
+        session = registry.get(sid)
+        if session is not None:
+            return no_update, False, no_update, session.config.seed
         try:
-            return registry.create(), False, "Ready: press Start."
+            sid = registry.create()
         except RegistryFull as exc:
-            return None, True, str(exc)
+            return None, True, str(exc), no_update
+        return sid, False, no_update, registry.get(sid).config.seed
 
     @app.callback(
         Output(ids.TICK, "disabled", allow_duplicate=True),
@@ -78,6 +103,8 @@ def register(app, registry) -> None:
         Output(ids.SAMPLES_GRAPH, "figure"),
         Output(ids.ACCURACY_GRAPH, "figure"),
         Output(ids.ACCURACY_GRAPH, "extendData"),
+        Output(ids.QUALITY_GRAPH, "figure"),
+        Output(ids.QUALITY_GRAPH, "extendData"),
         Output(ids.STEP_COUNTER, "children"),
         Output(ids.STATUS, "children"),
         Output(ids.TICK, "disabled"),
@@ -86,30 +113,48 @@ def register(app, registry) -> None:
         State(ids.SESSION, "data"),
         State(ids.VIEW, "data"),
         State(ids.NOTICE, "data"),
+        State(ids.LARGE_TYPE, "value"),
         prevent_initial_call=True,
         running=[(Output(ids.TICK, "max_intervals"), 0, -1)],  # held while in flight
     )
-    def tick(_n, sid, view, notice):
+    def tick(_n, sid, view, notice, large):
         session = registry.get(sid)
         if session is None:
-            return (no_update,) * 4 + ("Your session has ended. Reload the page.", True, no_update)
+            return (no_update,) * 6 + ("Your session has ended. Reload the page.", True, no_update)
         view = view if isinstance(view, dict) else {}
         notice = notice if isinstance(notice, str) else ""
-        last = view.get("last") if isinstance(view.get("last"), int) else -1
+        last = view.get("last") if type(view.get("last")) is int else -1
         snap = session.snapshot(since=last)
         keep_ticking = snap.state == "running"
-        new_view = {"run": snap.run_id, "version": snap.version,
-                    "last": snap.history[-1].iteration if snap.history else last}
+        target = get_target(snap.config.target)
+        newest = max([p.iteration for p in snap.history[-1:] + snap.quality[-1:]], default=last)
+        new_view = {"run": snap.run_id, "version": snap.version, "last": newest}
+        status = render_status(snap, notice)
         if view.get("run") != snap.run_id:  # first draw, or a reset: whole figures
-            target = get_target(snap.config.target)
-            new_view["last"] = snap.history[-1].iteration if snap.history else -1
-            return (samples_figure(target, snap.real, _shown_fake(snap)), accuracy_figure(snap.history), None,
-                    str(snap.iteration), render_status(snap, notice), not keep_ticking, new_view)
+            _, new_view["smooth"] = accuracy_extension(snap.history)
+            big = isinstance(large, list) and "large" in large
+            return (samples_figure(target, snap.real, _shown_fake(snap), big), accuracy_figure(snap.history, big),
+                    None, quality_figure(target, snap.quality, big), None, str(snap.iteration), status,
+                    not keep_ticking, new_view)
         if view.get("version") == snap.version:
-            return (no_update,) * 5 + (not keep_ticking, no_update)
-        samples = _fake_patch(_shown_fake(snap))
-        return (samples, no_update, accuracy_extension(snap.history) or no_update,
-                str(snap.iteration), render_status(snap, notice), not keep_ticking, new_view)
+            return (no_update,) * 7 + (not keep_ticking, no_update)
+        smooth = view.get("smooth") if _pair(view.get("smooth")) else [None, None]
+        accuracy, new_view["smooth"] = accuracy_extension(snap.history, smooth)
+        return (_fake_patch(_shown_fake(snap)), no_update, accuracy or no_update, no_update,
+                quality_extension(target, snap.quality) or no_update, str(snap.iteration), status,
+                not keep_ticking, new_view)
+
+    # Large type for projectors: the page's class, and the graphs' fonts at once.
+    app.clientside_callback(
+        ClientsideFunction(namespace="gan", function_name="largeType"),
+        Output(ids.APP_ROOT, "className"),
+        Input(ids.LARGE_TYPE, "value"),
+    )
+
+
+def _pair(value) -> bool:
+    return isinstance(value, list) and len(value) == 2 and all(
+        v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in value)
 
 
 def _shown_fake(snap):
@@ -118,8 +163,6 @@ def _shown_fake(snap):
 
 
 def _fake_patch(fake):
-    from dash import Patch
-
     patch = Patch()
     fx, fy = coords(fake)
     patch["data"][1]["x"] = fx  # only the fake coordinates travel each tick

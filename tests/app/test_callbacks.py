@@ -1,37 +1,54 @@
-"""Callback input is untrusted: forged requests get a message, never a 500."""
+"""Callback input is untrusted: forged values get a message, never a 500; malformed bodies
+get a 400 without a traceback and without touching any session."""
 import json
+import threading
+import time
 
 import pytest
 
 from app import create_app, new_session
 from app.registry import SessionRegistry
 
+DEFAULTS = {"start-button": 0, "pause-button": 0, "reset-button": 0, "target-function": "x2", "speed": 4,
+            "seed": 7, "latent-size": 4, "hidden-nodes": 5, "learning-rate": 6,
+            "latent-size-box": "5", "hidden-nodes-box": "16", "learning-rate-box": "0.001"}
+
 
 @pytest.fixture
 def client_and_registry():
-    reg = SessionRegistry(max_sessions=3, factory=new_session, spares=0)
+    reg = SessionRegistry(max_sessions=3, factory=new_session, precompile=False)
     application = create_app(reg)
     yield application.server.test_client(), reg
     reg.close_all()
 
 
-def _command(client, sid, **values):
-    inputs = {"start-button": 0, "pause-button": 0, "reset-button": 0, "target-function": "x2", "speed": 4,
-              "latent-size": 5, "hidden-nodes": 16, "learning-rate": -3}
-    inputs.update(values.pop("inputs", {}))
-    trigger = values.pop("trigger")
+def _spec(client):
     deps = client.get("/_dash-dependencies").get_json()
-    output = next(d["output"] for d in deps if d["output"].startswith("..notice.data"))
-    body = {
-        "output": output,
-        "outputs": [{"id": "notice", "property": "data"}, {"id": "status", "property": "children"},
-                    {"id": "step-counter", "property": "children"}, {"id": "tick", "property": "disabled"}],
-        "inputs": [{"id": k, "property": "n_clicks" if k.endswith("button") else "value", "value": v}
-                   for k, v in inputs.items()],
-        "state": [{"id": "session-id", "property": "data", "value": sid}],
-        "changedPropIds": [f"{trigger}.{'n_clicks' if trigger.endswith('button') else 'value'}"],
-    }
-    return client.post("/_dash-update-component", json=body)
+    return next(d for d in deps if d["output"].startswith("..notice.data"))
+
+
+def _outputs(output: str) -> list:
+    outs = []
+    for part in output.strip(".").split("..."):
+        ident, _, prop = part.rpartition(".")
+        outs.append({"id": ident, "property": prop})
+    return outs
+
+
+def command_body(client, sid, trigger=None, values=None, changed=None):
+    spec = _spec(client)
+    values = {**DEFAULTS, **(values or {})}
+    inputs = [{"id": d["id"], "property": d["property"], "value": values[d["id"]]} for d in spec["inputs"]]
+    state = [{"id": d["id"], "property": d["property"],
+              "value": sid if d["id"] == "session-id" else []} for d in spec["state"]]
+    if changed is None:
+        changed = [f"{trigger}.{next(d['property'] for d in spec['inputs'] if d['id'] == trigger)}"]
+    return {"output": spec["output"], "outputs": _outputs(spec["output"]), "inputs": inputs, "state": state,
+            "changedPropIds": changed}
+
+
+def _command(client, sid, trigger, **values):
+    return client.post("/_dash-update-component", json=command_body(client, sid, trigger, values))
 
 
 def test_healthz(client_and_registry):
@@ -41,11 +58,19 @@ def test_healthz(client_and_registry):
 
 
 @pytest.mark.parametrize("trigger, value, words", [
-    ("latent-size", 1000, "1 to 64"),
-    ("latent-size", "lots", "number"),
-    ("latent-size", None, "number"),
-    ("hidden-nodes", [1, 2], "number"),
-    ("learning-rate", 3, "1e-05 to 1"),
+    ("latent-size", 1000, "position"),
+    ("latent-size", "lots", "position"),
+    ("latent-size", None, "position"),
+    ("hidden-nodes", [1, 2], "position"),
+    ("learning-rate", 400, "position"),  # once 10 ** 400: an OverflowError and a 500
+    ("learning-rate", 1e308, "position"),
+    ("learning-rate-box", "400", "1e-05 to 1"),
+    ("learning-rate-box", "1e308", "1e-05 to 1"),
+    ("latent-size-box", "9" * 401, "number"),  # math.isfinite on a 401-digit integer
+    ("latent-size-box", "", "number"),
+    ("latent-size-box", {"$gt": 1}, "number"),
+    ("seed", -5, "seed"),
+    ("seed", 2**40, "seed"),
     ("target-function", "sinusoids", "listed distributions"),
     ("target-function", {"$gt": 1}, "listed distributions"),
     ("speed", 99, "speed"),
@@ -54,34 +79,154 @@ def test_forged_values_are_refused_with_a_message(client_and_registry, trigger, 
     client, reg = client_and_registry
     sid = reg.create()
     before = reg.get(sid).config
-    resp = _command(client, sid, trigger=trigger, inputs={trigger: value})
+    resp = _command(client, sid, trigger, **{trigger: value})
     assert resp.status_code == 200
     payload = json.dumps(resp.get_json())
     assert "Not applied" in payload and words in payload
     assert reg.get(sid).config == before  # nothing changed, nothing lost
 
 
+def test_a_huge_invalid_value_is_not_echoed_back(client_and_registry):
+    client, reg = client_and_registry
+    sid = reg.create()
+    resp = _command(client, sid, "latent-size-box", **{"latent-size-box": "7" * (1 << 20)})
+    assert resp.status_code == 200 and "Not applied" in resp.get_data(as_text=True)
+    assert len(resp.get_data()) < 20_000
+
+
+def test_typed_values_are_real_values_and_move_the_slider(client_and_registry):
+    client, reg = client_and_registry
+    sid = reg.create()
+    for text, rate, position in (("0.001", 1e-3, 6), ("1e-4", 1e-4, 3), (" 2e-3 ", 2e-3, 7)):
+        reply = _command(client, sid, "learning-rate-box", **{"learning-rate-box": text}).get_json()["response"]
+        assert reg.get(sid).config.g_learning_rate == rate == reg.get(sid).config.d_learning_rate
+        assert reply["learning-rate"]["value"] == position
+    reply = _command(client, sid, "learning-rate", **{"learning-rate": 15}).get_json()["response"]
+    assert reg.get(sid).config.g_learning_rate == 1.0 and reply["learning-rate-box"]["value"] == "1"
+
+
+def test_typed_value_and_start_in_one_request_both_apply(client_and_registry):
+    """The browser sends a box's change and the Start click together; Start must not be lost."""
+    client, reg = client_and_registry
+    sid = reg.create()
+    body = command_body(client, sid, values={"latent-size-box": "9", "start-button": 1},
+                        changed=["start-button.n_clicks", "latent-size-box.value"])
+    assert client.post("/_dash-update-component", json=body).status_code == 200
+    session = reg.get(sid)
+    assert session.config.latent_size == 9 and session.state == "running"
+
+
+@pytest.mark.parametrize("changed", [[], None, ["nope.value"], [42], "start-button.n_clicks"])
+def test_missing_or_odd_changed_ids_never_give_a_500(client_and_registry, changed):
+    client, reg = client_and_registry
+    sid = reg.create()
+    body = command_body(client, sid, "start-button")
+    if changed is None:
+        del body["changedPropIds"]
+    else:
+        body["changedPropIds"] = changed
+    resp = client.post("/_dash-update-component", json=body)
+    assert resp.status_code in (200, 204, 400) and "Traceback" not in resp.get_data(as_text=True)
+    assert reg.get(sid).state == "idle"
+
+
+def _malformed(client, sid):
+    good = command_body(client, sid, "start-button")
+    deep = []
+    for _ in range(1000):
+        deep = [deep]
+    yield "a list", [good]
+    yield "null", None
+    yield "unknown output", {**good, "output": "status.children"}
+    yield "tampered output", {**good, "output": good["output"] + "x"}
+    yield "short outputs", {**good, "outputs": good["outputs"][:-1]}
+    yield "extra outputs", {**good, "outputs": good["outputs"] + good["outputs"][:1]}
+    yield "missing inputs", {**good, "inputs": good["inputs"][:-1]}
+    yield "extra inputs", {**good, "inputs": good["inputs"] + good["inputs"][:1]}
+    yield "other ids", {**good, "inputs": [{**i, "id": "x"} for i in good["inputs"]]}
+    yield "no state", {k: v for k, v in good.items() if k != "state"}
+    yield "deep", {**good, "inputs": [{**good["inputs"][0], "value": deep}] + good["inputs"][1:]}
+    yield "inputs not a list", {**good, "inputs": {"a": 1}}
+
+
+def test_malformed_bodies_are_client_errors_that_touch_no_session(client_and_registry):
+    client, reg = client_and_registry
+    sid = reg.create()
+    for name, body in _malformed(client, sid):
+        resp = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+        text = resp.get_data(as_text=True)
+        assert resp.status_code == 400, (name, resp.status_code, text[:200])
+        assert "Traceback" not in text and len(text) < 200
+    resp = client.post("/_dash-update-component", data="{not json", content_type="application/json")
+    assert resp.status_code == 400
+    assert reg.get(sid).state == "idle" and not reg.get(sid).started
+
+
 def test_unknown_session_gets_a_reload_message(client_and_registry):
     client, _ = client_and_registry
-    resp = _command(client, "A" * 22, trigger="start-button", inputs={"start-button": 1})
+    resp = _command(client, "A" * 22, "start-button", **{"start-button": 1})
     assert resp.status_code == 200 and "Reload the page" in json.dumps(resp.get_json())
 
 
 def test_a_valid_command_drives_only_that_session(client_and_registry):
     client, reg = client_and_registry
     a, b = reg.create(), reg.create()
-    assert _command(client, a, trigger="latent-size", inputs={"latent-size": 9}).status_code == 200
-    assert reg.get(a).config.latent_size == 9 and reg.get(b).config.latent_size == 5
+    assert _command(client, a, "latent-size", **{"latent-size": 8}).status_code == 200
+    assert reg.get(a).config.latent_size == 10 and reg.get(b).config.latent_size == 5
+
+
+def test_reset_draws_a_new_seed_unless_pinned(client_and_registry):
+    client, reg = client_and_registry
+    sid = reg.create()
+    session = reg.get(sid)
+    seeds = {session.config.seed}
+    for _ in range(3):
+        reply = _command(client, sid, "reset-button", **{"reset-button": 1}).get_json()["response"]
+        assert reply["seed"]["value"] == session.config.seed
+        seeds.add(session.config.seed)
+    assert len(seeds) == 4  # every Reset: new random networks
+    body = command_body(client, sid, "reset-button", values={"reset-button": 1})
+    body["state"] = [{**s, "value": ["pin"]} if s["id"] == "seed-pin" else s for s in body["state"]]
+    pinned = session.config.seed
+    client.post("/_dash-update-component", json=body)
+    assert session.config.seed == pinned
+
+
+def test_new_tabs_get_different_seeds(client_and_registry):
+    _, reg = client_and_registry
+    seeds = {reg.get(reg.create()).config.seed for _ in range(5)}
+    assert len(seeds) == 5
 
 
 def test_pause_answers_with_the_final_iteration(client_and_registry):
     client, reg = client_and_registry
     sid = reg.create()
     session = reg.get(sid)
-    session.set_speed(None)
-    session.start()
+    _command(client, sid, "speed", speed=6)  # max
+    _command(client, sid, "start-button", **{"start-button": 1})
     assert session.wait_until(lambda s: s.iteration > 200)
-    resp = _command(client, sid, trigger="pause-button", inputs={"pause-button": 1}).get_json()
+    resp = _command(client, sid, "pause-button", **{"pause-button": 1}).get_json()
     shown = resp["response"]["step-counter"]["children"]
     assert "Paused" in json.dumps(resp["response"]["status"])
     assert shown == str(session.snapshot().iteration) and session.state == "paused"
+
+
+def test_pause_then_start_over_http_both_answer_within_a_second(client_and_registry):
+    client, reg = client_and_registry
+    sid = reg.create()
+    session = reg.get(sid)
+    _command(client, sid, "start-button", **{"start-button": 1})
+    assert session.wait_until(lambda s: s.iteration > 0)
+    took = {}
+
+    def press(name, delay):
+        time.sleep(delay)
+        t0 = time.monotonic()
+        _command(client, sid, name, **{name: 2})
+        took[name] = time.monotonic() - t0
+
+    threads = [threading.Thread(target=press, args=("pause-button", 0)),
+               threading.Thread(target=press, args=("start-button", 0.02))]
+    [t.start() for t in threads]
+    [t.join(10) for t in threads]
+    assert max(took.values()) < 1.5 and session.state == "running"

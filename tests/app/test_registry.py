@@ -17,18 +17,63 @@ class Clock:
         return self.now
 
 
-def test_cap_refuses_with_a_busy_message():
-    reg = SessionRegistry(max_sessions=2, factory=TrainingSession, spares=0)
+def _lazy():
+    return TrainingSession(lazy=True)
+
+
+def test_page_loads_take_no_training_place_and_never_lock_others_out():
+    """17 anonymous page loads used to fill the cap and lock a class out for ten minutes."""
+    reg = SessionRegistry(max_sessions=2, factory=_lazy, precompile=False, max_tabs=20)
     try:
-        reg.create(), reg.create()
+        tabs = [reg.create() for _ in range(40)]  # never refused; the oldest unstarted are dropped
+        assert len(reg) == 20 and reg.stats()["training_places_taken"] == 0
+        assert not any(reg.get(t).started for t in tabs[-20:])
+        assert not any(t.name == "gan-session" for t in threading.enumerate())  # no threads either
+        a, b, c = tabs[-3:]
+        reg.admit(a, "10.0.0.1")
+        reg.admit(b, "10.0.0.2")
         with pytest.raises(RegistryFull, match="Server busy"):
-            reg.create()
+            reg.admit(c, "10.0.0.3")
+        reg.admit(a, "10.0.0.1")  # a tab that has its place keeps it
+    finally:
+        reg.close_all()
+
+
+def test_a_place_held_by_a_tab_that_went_away_is_taken_back():
+    clock = Clock()
+    reg = SessionRegistry(max_sessions=1, idle_pause_seconds=30, evict_seconds=600, factory=_lazy,
+                          clock=clock, precompile=False)
+    try:
+        away, here = reg.create(), reg.create()
+        reg.admit(away, "a")
+        reg.get(away).start()
+        assert reg.get(away).wait_until(lambda s: s.iteration > 0, timeout=60)
+        clock.now = 31
+        reg.get(here)  # this tab still calls in; the other does not
+        reg.admit(here, "b")
+        gone = reg.get(away)
+        assert gone.state == "idle" and not gone.started and "another user" in gone.snapshot().message
+        assert reg.stats()["training_places_taken"] == 1
+    finally:
+        reg.close_all()
+
+
+def test_a_single_client_cannot_take_every_place():
+    reg = SessionRegistry(max_sessions=4, factory=_lazy, precompile=False)
+    try:
+        assert reg.max_per_client == 2
+        tabs = [reg.create() for _ in range(4)]
+        reg.admit(tabs[0], "1.2.3.4")
+        reg.admit(tabs[1], "1.2.3.4")
+        with pytest.raises(RegistryFull, match="this address"):
+            reg.admit(tabs[2], "1.2.3.4")
+        reg.admit(tabs[3], "5.6.7.8")  # others still get in
     finally:
         reg.close_all()
 
 
 def test_ids_are_unguessable_and_forged_ids_get_nothing():
-    reg = SessionRegistry(factory=TrainingSession, spares=0)
+    reg = SessionRegistry(factory=TrainingSession, precompile=False)
     try:
         a, b = reg.create(), reg.create()
         assert a != b and len(a) >= 22
@@ -41,7 +86,7 @@ def test_ids_are_unguessable_and_forged_ids_get_nothing():
 
 def test_idle_sessions_are_paused_then_evicted_without_leaking_threads():
     clock = Clock()
-    reg = SessionRegistry(idle_pause_seconds=30, evict_seconds=60, factory=TrainingSession, clock=clock, spares=0)
+    reg = SessionRegistry(idle_pause_seconds=30, evict_seconds=60, factory=TrainingSession, clock=clock, precompile=False)
     try:
         sid = reg.create()
         session = reg.get(sid)
@@ -63,40 +108,38 @@ def test_idle_sessions_are_paused_then_evicted_without_leaking_threads():
         reg.close_all()
 
 
-def test_concurrent_creation_respects_the_cap():
-    reg = SessionRegistry(max_sessions=3, factory=TrainingSession, spares=0)
+def test_concurrent_admission_respects_the_cap():
+    reg = SessionRegistry(max_sessions=3, factory=_lazy, precompile=False)
+    tabs = [reg.create() for _ in range(6)]
     results = []
 
-    def make():
+    def admit(sid):
         try:
-            results.append(reg.create())
+            reg.admit(sid, sid)
+            results.append(sid)
         except RegistryFull:
             results.append(None)
 
-    threads = [threading.Thread(target=make) for _ in range(6)]
+    threads = [threading.Thread(target=admit, args=(t,)) for t in tabs]
     [t.start() for t in threads]
     [t.join() for t in threads]
     try:
-        assert sum(r is not None for r in results) == 3 and len(reg) == 3
+        assert sum(r is not None for r in results) == 3 and reg.stats()["training_places_taken"] == 3
     finally:
         reg.close_all()
 
 
-def test_spare_sessions_are_compiled_ahead_and_handed_to_new_tabs():
-    reg = SessionRegistry(max_sessions=3, spares=1, factory=lambda: TrainingSession(precompile=True))
+def test_the_default_network_shape_is_compiled_ahead():
+    reg = SessionRegistry(max_sessions=3, factory=_lazy, precompile=True)
     try:
         reg.prefill()
-        assert _wait(lambda: reg.stats()["spares"] == 1)
-        (spare,) = reg._pool
-        assert spare.snapshot().compiled  # pooled only once its step is compiled
+        assert _wait(lambda: reg.stats()["compiled_ahead"])
         sid = reg.create()
-        assert reg.get(sid) is spare and reg.stats()["sessions"] == 1
-        assert _wait(lambda: reg.stats()["spares"] == 1)  # and the pool refills
-        spare.start()
-        assert spare.wait_until(lambda s: s.iteration > 0, timeout=5)
+        session = reg.get(sid)
+        session.start()
+        assert session.wait_until(lambda s: s.iteration > 0, timeout=5)  # no compile wait
     finally:
         reg.close_all()
-    assert reg.stats() == {**reg.stats(), "sessions": 0, "spares": 0}
 
 
 def _wait(predicate, timeout=30.0):

@@ -32,7 +32,16 @@ def test_samples_figure_is_plain_json_with_fixed_axes_red_real_blue_fake():
     assert fig["layout"]["yaxis"]["range"] == list(target.y_range)
     real, fake = fig["data"]
     assert real["marker"]["color"] == "#d62728" and fake["marker"]["color"] == "#1f77b4"
-    assert real["name"] == "real" and "fake" in fake["name"]
+    assert real["name"].startswith("real") and "fake" in fake["name"]
+    assert real["marker"]["symbol"] != fake["marker"]["symbol"]  # apart in greyscale too
+    assert fig["layout"]["yaxis"]["scaleanchor"] == "x"  # a 2-D cloud to scale
+
+
+def test_function_targets_keep_their_own_aspect_and_the_legend_is_clear_of_the_title():
+    fig = samples_figure(get_target("x2"), np.zeros((5, 2)), np.zeros((0, 2)))
+    assert "scaleanchor" not in fig["layout"]["yaxis"]
+    assert fig["layout"]["title"]["xanchor"] == "left" and fig["layout"]["modebar"]["orientation"] == "v"
+    assert fig["data"][1]["x"] == []
 
 
 def test_accuracy_keeps_a_capped_window_and_sends_nan_as_gaps():
@@ -40,20 +49,72 @@ def test_accuracy_keeps_a_capped_window_and_sends_nan_as_gaps():
     fig = accuracy_figure(history)
     assert len(fig["data"][0]["x"]) == MAX_ACCURACY_POINTS and fig["data"][0]["x"][0] == 50
     assert fig["layout"]["shapes"][0]["y0"] == 0.5  # the fooled-discriminator line
-    update, traces, cap = accuracy_extension(history[:3])
-    assert traces == [0, 1] and cap == MAX_ACCURACY_POINTS
-    assert update["y"][1] == [None, None, None]
+    (update, traces, cap), state = accuracy_extension(history[:3])
+    assert traces == [0, 1, 2, 3] and cap == MAX_ACCURACY_POINTS
+    assert update["y"][1] == [None, None, None] and update["y"][3] == [None, None, None]
     json.dumps(update)
-    assert accuracy_extension([]) is None
+    assert accuracy_extension([], [0.5, None]) == (None, [0.5, None])
+
+
+def test_the_smoothed_accuracy_is_calm_where_the_raw_one_jumps():
+    raw = [0.0, 1.0] * 50
+    history = [HistoryPoint(i, v, 1 - v, 0.1, 0.2) for i, v in enumerate(raw)]
+    fig = accuracy_figure(history)
+    smooth = fig["data"][2]["y"]
+    assert max(raw[20:]) - min(raw[20:]) == 1.0
+    assert max(smooth[20:]) - min(smooth[20:]) < 0.15  # the bold line shows the trend
+    # Extending tick by tick gives the same line as drawing it whole.
+    state, pieces = [None, None], []
+    for k in range(0, 100, 7):
+        (update, _, _), state = accuracy_extension(history[k:k + 7], state)
+        pieces += update["y"][2]
+    assert pieces == smooth
+
+
+def test_quality_chart_shows_the_headline_metric_of_each_kind():
+    from app.figures import headline, quality_extension, quality_figure
+    from gan_core.session import QualityPoint
+
+    assert headline(get_target("x2"))["key"] == "mean_abs_error"
+    assert headline(get_target("ring8"))["key"] == "modes_covered"
+    assert headline(get_target("disk"))["key"] == "js"
+    points = [QualityPoint(100, {"mean_abs_error": 0.3}), QualityPoint(200, {"mean_abs_error": 0.05})]
+    fig = quality_figure(get_target("x2"), points)
+    assert fig["data"][0]["y"] == [0.3, 0.05] and fig["layout"]["yaxis"]["type"] == "log"
+    assert "lower is better" in fig["layout"]["title"]["text"]
+    update, traces, _ = quality_extension(get_target("x2"), points[1:])
+    assert update == {"x": [[200]], "y": [[0.05]]} and traces == [0]
 
 
 def test_status_says_state_speed_metrics_message_and_notice():
     text = _text(render_status(_snap(message="New latent size: the run was reset and goes on."), "Not applied: x"))
-    for words in ("Training", "iteration 1,200", "987 it/s", "0.0123", "JS 0.200", "goes on", "Not applied"):
+    for words in ("Training", "987 it/s", "0.0123", "JS 0.200", "goes on", "Not applied"):
         assert words in text
+    assert "1,200" not in text and "iteration" not in text  # the counter's alone, one format
     assert "preparing" in _text(render_status(_snap(compiled=False)))
     paused = _text(render_status(_snap(state="paused")))
     assert "Paused" in paused and "it/s" not in paused
+
+
+def test_status_has_no_scores_before_the_first_iteration_and_no_routine_red():
+    fresh = render_status(_snap(state="idle", iteration=0, message="New latent size: the run was reset."))
+    assert "0.0123" not in _text(fresh) and "JS" not in _text(fresh)
+    (message,) = [p for p in fresh if "message" in (p.className or "")]
+    assert "alarm" not in message.className  # routine news is not an error
+    diverged = render_status(_snap(state="diverged", message="Training diverged."))
+    assert any("alarm" in (p.className or "") for p in diverged)
+
+
+def test_status_says_why_the_speed_falls_short_and_when_learning_is_too_slow():
+    big = _text(render_status(_snap(speed=5000.0, steps_per_second=900.0, compute_rate=1000.0)))
+    assert "below the 5,000/s setting" in big and "ms an iteration" in big
+    busy = _text(render_status(_snap(speed=1000.0, steps_per_second=300.0, compute_rate=9000.0)))
+    assert "busy" in busy
+    assert "below" not in _text(render_status(_snap(speed=1000.0, steps_per_second=990.0, compute_rate=9000.0)))
+    slow = _text(render_status(_snap(config=RunConfig().replace(learning_rate=1e-5))))
+    assert "learning very slowly" in slow
+    off = _text(render_status(_snap(off_axes=320)))
+    assert "320 of 500 fakes are off the plot" in off
 
 
 def test_no_fake_samples_before_the_first_iteration():

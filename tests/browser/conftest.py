@@ -8,8 +8,9 @@ from app.registry import SessionRegistry
 
 @pytest.fixture
 def dash_app():
-    registry = SessionRegistry(max_sessions=6, factory=new_session, spares=1)
+    registry = SessionRegistry(max_sessions=6, factory=new_session, precompile=True)
     application = create_app(registry)
+    registry.prefill()
     yield application
     registry.close_all()
 
@@ -45,3 +46,18 @@ def fake_points(duo):
 
 def severe_logs(duo):
     return [entry for entry in duo.get_logs() or [] if entry.get("level") == "SEVERE"]
+
+
+def viewport(duo, width: int, height: int) -> None:
+    """The page's own viewport at exactly this size (a projector, a phone)."""
+    duo.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
+
+
+def the_session(dash_app):
+    (session,) = dash_app.registry._sessions.values()
+    return session
+
+
+def status(duo) -> str:
+    return duo.find_element("#status").text

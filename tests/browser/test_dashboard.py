@@ -36,7 +36,7 @@ def test_start_pause_reset_as_a_user(dash_duo, dash_app):
 
     dash_duo.find_element("#reset-button").click()
     poll(lambda: counter(dash_duo) == 0)
-    poll(lambda: trace_lengths(dash_duo, "accuracy-graph") == [0, 0])
+    poll(lambda: trace_lengths(dash_duo, "accuracy-graph") == [0, 0, 0, 0])
     poll(lambda: trace_lengths(dash_duo, "samples-graph") == [500, 0])  # the fakes are cleared
     assert "Ready" in dash_duo.find_element("#status").text
     assert severe_logs(dash_duo) == []

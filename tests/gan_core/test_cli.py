@@ -68,3 +68,25 @@ def test_preset_and_flags_combine():
     proc = _run("train", "--preset", "tutorial", "--steps", "50", "--json", "--hidden-nodes", "7")
     cfg = json.loads(proc.stdout)["config"]
     assert cfg["g_hidden_nodes"] == cfg["d_hidden_nodes"] == 7 and cfg["activation"] == "relu"
+
+
+def test_a_reader_that_leaves_early_is_not_an_error():
+    """`python -m gan_core targets --json | head -c 100`: no BrokenPipeError traceback."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "gan_core", "targets", "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # the reader is gone before the first line is written
+    err = proc.stderr.read().decode()
+    assert proc.wait(60) == 0 and "Traceback" not in err and "BrokenPipe" not in err
+
+
+def test_help_says_what_every_flag_means():
+    from gan_core.cli import build_parser
+
+    sub = build_parser()._subparsers._group_actions[0].choices["train"]
+    text = sub.format_help()
+    assert "2147483647" in text and "e+09" not in text
+    for action in sub._actions:
+        assert action.help, action.dest

@@ -1,6 +1,6 @@
 import pytest
 
-from gan_core.config import FIELDS, PRESETS, ConfigError, RunConfig, preset
+from gan_core.config import FIELD_BY_NAME, FIELDS, PRESETS, ConfigError, RunConfig, describe_fields, preset
 
 
 def test_defaults_come_from_the_field_table():
@@ -24,13 +24,28 @@ def test_defaults_come_from_the_field_table():
     ({"learning_rate": float("nan")}, "g_learning_rate", "finite"),
     ({"latent_size": True}, "latent_size", "number"),
     ({"latent_size": [3]}, "latent_size", "number"),
+    ({"latent_size": 10**400}, "latent_size", "number"),  # too large for a float: no OverflowError
+    ({"learning_rate": 1e308}, "g_learning_rate", "1e-05 to 1"),
 ])
 def test_invalid_values_are_refused_with_field_and_range(changes, field, words):
     with pytest.raises(ConfigError) as info:
         RunConfig().replace(**changes)
     assert info.value.field == field
-    assert field.replace("_", " ") in str(info.value)
+    assert FIELD_BY_NAME[field].label in str(info.value)  # in words: "generator hidden nodes"
     assert words in str(info.value)
+    assert len(str(info.value)) < 200
+
+
+def test_a_huge_invalid_value_is_never_echoed_whole():
+    for value in ("x" * 1_000_000, list(range(100_000)), 10**400):
+        with pytest.raises(ConfigError) as info:
+            RunConfig().replace(latent_size=value)
+        assert len(str(info.value)) < 200
+
+
+def test_changed_fields_are_said_in_words():
+    assert describe_fields({"g_hidden_nodes", "d_hidden_nodes"}) == "hidden nodes (G and D)"
+    assert describe_fields({"d_hidden_nodes", "latent_size"}) == "discriminator hidden nodes, latent size"
 
 
 def test_unknown_setting_is_refused():

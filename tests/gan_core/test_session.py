@@ -156,3 +156,84 @@ def test_closed_session_refuses_commands():
     s.close()
     with pytest.raises(SessionError):
         s.start()
+
+
+def test_pause_then_start_at_once_neither_hangs_nor_is_lost(session):
+    """Pause followed 5-300 ms later by Start: both answer within a second and the run goes
+    on (Pause used to join a worker that Start reused, and hung for 60 s)."""
+    session.set_speed(1000)
+    session.start()
+    assert session.wait_until(lambda s: s.iteration > 0)
+    for delay in (0.005, 0.05, 0.3, 0.0):
+        answered = []
+        pauser = threading.Thread(target=lambda: (session.pause(), answered.append(time.monotonic())))
+        t0 = time.monotonic()
+        pauser.start()
+        time.sleep(delay)
+        session.start()
+        pauser.join(5)
+        assert answered and answered[0] - t0 < 1.5
+        assert session.state == RUNNING
+        at = session.snapshot().iteration
+        assert session.wait_until(lambda s: s.iteration > at, timeout=5)  # and it still trains
+
+
+def test_start_during_a_rebuild_is_never_lost():
+    """A new network shape, then Start before its networks exist: the run trains."""
+    s = TrainingSession(RunConfig(seed=0), lazy=True)
+    try:
+        for nodes in (19, 23, 29):  # sizes not compiled before in this process
+            t0 = time.monotonic()
+            s.configure(hidden_nodes=nodes)
+            s.start()
+            assert time.monotonic() - t0 < 1.0  # the commands answer at once
+            assert s.state == RUNNING
+        assert s.wait_until(lambda snap: snap.iteration > 50, timeout=60)
+        assert s.config.g_hidden_nodes == 29 and s.state == RUNNING
+        # While training: more changes, then Pause; the last intent (paused) wins.
+        s.configure(latent_size=7)
+        s.configure(latent_size=8)
+        s.pause()
+        time.sleep(0.5)
+        assert s.state == PAUSED and s.snapshot().iteration == 0 and s.config.latent_size == 8
+    finally:
+        s.close()
+
+
+def test_a_lazy_session_holds_nothing_until_started():
+    s = TrainingSession(RunConfig(target="ring8", seed=4), lazy=True)
+    try:
+        snap = s.snapshot()
+        assert not s.started and not s.worker_alive
+        assert len(snap.real) == 500 and len(snap.fake) == 0 and snap.iteration == 0
+        s.reset()
+        assert not s.started and not s.worker_alive
+        assert s.step(5).iteration == 5 and s.started
+    finally:
+        s.close()
+
+
+def test_fakes_flying_off_the_plot_pause_the_run_as_diverged():
+    """Adam at learning rate 1 throws the fakes far off without any NaN: the run must stop
+    and say so, not go on 'Training' with the plot empty."""
+    s = TrainingSession(RunConfig(seed=1).replace(learning_rate=1.0), speed=None)
+    try:
+        s.start()
+        assert s.wait_until(lambda snap: snap.state != RUNNING, timeout=60)
+        snap = s.snapshot()
+        assert snap.state == DIVERGED
+        assert "learning rate" in snap.message and "0.001" in snap.message
+        assert snap.off_axes > 0
+    finally:
+        s.close()
+
+
+def test_quality_history_grows_with_training(session):
+    session.start()
+    assert session.wait_until(lambda s: s.iteration > 0)
+    time.sleep(2.5)
+    session.pause()
+    quality = session.snapshot().quality
+    assert len(quality) >= 2 and "mean_abs_error" in quality[-1].metrics
+    assert [q.iteration for q in quality] == sorted(q.iteration for q in quality)
+    assert session.snapshot(since=quality[-1].iteration).quality == ()

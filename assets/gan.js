@@ -1,0 +1,58 @@
+/* Client-side helpers, loaded by Dash from assets/. */
+window.dash_clientside = Object.assign({}, window.dash_clientside, {
+  gan: {
+    /* Large type for projectors: the page's class, and the fonts of the graphs already drawn
+       (the sizes match app/figures.py font_sizes; new figures are built with them). */
+    largeType: function (value) {
+      var large = Array.isArray(value) && value.indexOf("large") >= 0;
+      var sizes = large ? [22, 26, 20] : [15, 18, 14];
+      if (window.Plotly) {
+        document.querySelectorAll(".js-plotly-plot").forEach(function (gd) {
+          window.Plotly.relayout(gd, {"font.size": sizes[0], "title.font.size": sizes[1], "legend.font.size": sizes[2]});
+        });
+      }
+      return large ? "app large" : "app";
+    }
+  }
+});
+
+/* Accessible names for the sliders' handles (Dash's slider gives them none): the visible
+   label of the control, and the value as a person writes it. */
+(function () {
+  function name() {
+    var dropdown = document.getElementById("target-function");
+    var wanted = "target-label target-function-value";
+    if (dropdown && dropdown.getAttribute("aria-labelledby") !== wanted) dropdown.setAttribute("aria-labelledby", wanted);
+    document.querySelectorAll(".slider[data-label]").forEach(function (slider) {
+      var label = slider.getAttribute("data-label");
+      slider.querySelectorAll("[role='slider']").forEach(function (handle) {
+        if (handle.getAttribute("aria-label") !== label) handle.setAttribute("aria-label", label);
+        var box = slider.getAttribute("data-box") && document.getElementById(slider.getAttribute("data-box"));
+        if (box && handle.getAttribute("aria-valuetext") !== box.value) handle.setAttribute("aria-valuetext", box.value);
+      });
+    });
+  }
+  new MutationObserver(name).observe(document.documentElement, {subtree: true, childList: true, attributes: true,
+                                                                 attributeFilter: ["value", "aria-valuenow", "aria-labelledby"]});
+})();
+
+/* A clicked mark is the value written on it. The slider maps a click linearly over its whole
+   width while it draws the end marks half a thumb inside, so a click on the label "1" landed
+   on the next value; a click on a mark sets that mark's value instead. */
+document.addEventListener("pointerdown", function (event) {
+  var root = event.target.closest && event.target.closest(".dash-slider-root");
+  var container = root && root.closest(".dash-slider-container");
+  if (!container || !container.id || !window.dash_clientside || !window.dash_clientside.set_props) return;
+  // The marks let the pointer through to the slider: find the label under the pointer.
+  var mark = Array.prototype.find.call(container.querySelectorAll(".dash-slider-mark"), function (m) {
+    var r = m.getBoundingClientRect();
+    return event.clientX >= r.left - 2 && event.clientX <= r.right + 2 && event.clientY >= r.top - 2 && event.clientY <= r.bottom + 2;
+  });
+  var handle = container.querySelector("[role='slider']");
+  var percent = mark && parseFloat((mark.style.left.match(/([\d.]+)%/) || [])[1]);
+  if (!mark || !handle || isNaN(percent)) return;
+  var low = parseFloat(handle.getAttribute("aria-valuemin")), high = parseFloat(handle.getAttribute("aria-valuemax"));
+  event.preventDefault();
+  event.stopPropagation();
+  window.dash_clientside.set_props(container.id, {value: Math.round(low + percent / 100 * (high - low))});
+}, true);
