@@ -46,8 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     train = sub.add_parser("train", help="train one run and report JSON")
-    train.add_argument("--preset", choices=tuple(PRESETS), default="default",
-                       help="starting configuration; other flags override it")
+    train.add_argument("--preset", choices=(*PRESETS, "recommended"), default="default",
+                       help="starting configuration; other flags override it. 'recommended': the "
+                            "target's own recommended settings (see the 'recommended' command)")
     for f in FIELDS:
         extra = {"choices": f.choices} if f.choices else {}
         train.add_argument("--" + f.name.replace("_", "-"), dest=f.name, default=None,
@@ -73,6 +74,14 @@ def build_parser() -> argparse.ArgumentParser:
     targets = sub.add_parser("targets", help="list target distributions")
     targets.add_argument("--json", action="store_true")
 
+    rec = sub.add_parser("recommended", help="train every target at its recommended settings and judge it")
+    rec.add_argument("--json", action="store_true", help="print one JSON object")
+    rec.add_argument("--targets", default=",".join(t for t, v in TARGETS.items() if v.kind != "sequence"),
+                     help="comma-separated target ids (default: every point and function target)")
+    rec.add_argument("--seeds", type=_positive_int("seeds", 100), default=5, help="seeds 0 to N-1 (default 5)")
+    rec.add_argument("--steps", type=_positive_int("steps", MAX_STEPS), default=10_000,
+                     help="iterations per run (default 10,000)")
+
     bench = sub.add_parser("bench", help="engine against the tutorial-style Keras loop")
     bench.add_argument("--json", action="store_true")
     bench.add_argument("--steps", type=_positive_int("steps", MAX_STEPS), default=20_000)
@@ -93,7 +102,15 @@ def _check_writable(flag: str, path: str, suffix: str | None = None) -> None:
 
 
 def config_from_args(args: argparse.Namespace):
-    cfg = preset(args.preset)
+    if args.preset == "recommended":
+        from gan_core.recommended import recommended_config
+
+        target = args.target or FIELD_BY_NAME["target"].default
+        if target not in TARGETS or TARGETS[target].kind == "sequence":
+            raise UsageError(f"--preset recommended: no recommendation for target {target!r}")
+        cfg = recommended_config(target)
+    else:
+        cfg = preset(args.preset)
     changes: dict[str, Any] = {}
     for name in (*ALIASES, *FIELD_BY_NAME):
         value = getattr(args, name, None)
@@ -214,6 +231,32 @@ def cmd_targets(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_recommended(args: argparse.Namespace) -> int:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gan_core.recommended import RECOMMENDED, check
+
+    targets = [t.strip() for t in args.targets.split(",") if t.strip()]
+    unknown = [t for t in targets if t not in RECOMMENDED]
+    if unknown or not targets:
+        raise UsageError(f"--targets: no recommendation for {', '.join(unknown) or 'an empty list'}; "
+                         f"choose from {', '.join(RECOMMENDED)}")
+    jobs = [(t, s) for t in targets for s in range(args.seeds)]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(2) as pool:  # TensorFlow releases the GIL: both cores work
+        runs = list(pool.map(lambda job: check(*job, steps=args.steps), jobs))
+    report = {"steps": args.steps, "seconds": round(time.perf_counter() - started, 1),
+              "passed": sum(not r["missed"] for r in runs), "runs": len(runs), "results": runs}
+    if args.json:
+        print(json.dumps(_jsonable(report)))
+    else:
+        for r in runs:
+            verdict = "ok" if not r["missed"] else "MISSED " + "; ".join(r["missed"])
+            print(f"{r['target']:<15} seed {r['seed']}  {verdict}")
+        print(f"{report['passed']}/{report['runs']} runs reached their objective in {report['seconds']} s")
+    return 0 if report["passed"] == report["runs"] else 1
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from gan_core.bench import run_bench
 
@@ -226,7 +269,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        status = {"train": cmd_train, "targets": cmd_targets, "bench": cmd_bench}[args.command](args)
+        status = {"train": cmd_train, "targets": cmd_targets, "bench": cmd_bench,
+                  "recommended": cmd_recommended}[args.command](args)
         sys.stdout.flush()
         return status
     except UsageError as exc:

@@ -192,9 +192,10 @@ class TrainingSession:
                 raise SessionError("the steps did not finish in time")
         return self.snapshot()
 
-    def configure(self, **changes: Any) -> bool:
+    def configure(self, message: str | None = None, **changes: Any) -> bool:
         """Apply settings (field names or aliases). Learning rates apply live; anything else
-        gives new networks and resets the run, which goes on if it was running.
+        gives new networks and resets the run, which goes on if it was running; `message`,
+        if given, says why in place of the list of changed settings.
         Returns True when the run was reset. Invalid values raise ConfigError, unchanged."""
         with self._lock:
             self._check_open()
@@ -209,9 +210,9 @@ class TrainingSession:
                     self._gan.set_learning_rates(new.g_learning_rate, new.d_learning_rate)
                 self._publish_locked()
                 return False
-            names = describe_fields(changed - LIVE_FIELDS)
             going_on = self._state == RUNNING
-            message = f"New {names}: the run was reset" + (" and goes on." if going_on else ".")
+            message = (message or f"New {describe_fields(changed - LIVE_FIELDS)}") + \
+                (": the run was reset and goes on." if going_on else ": the run was reset.")
             self._new_run_locked(new, message, RUNNING if going_on else IDLE)
             if going_on or self._precompile:
                 self._ensure_worker()

@@ -22,8 +22,9 @@ from flask import request
 from app import ids
 from app.registry import RegistryFull
 from app.status import render_status
-from gan_core import FIELDS, TARGETS, ConfigError, SessionError
+from gan_core import TARGETS, ConfigError, SessionError
 from gan_core.config import ALIASES, FIELD_BY_NAME, Field, clip_repr
+from gan_core.recommended import RECOMMENDED, changes_for
 
 # Speeds a person can pick, in iterations per second; None: as fast as the machine goes.
 SPEEDS: tuple[float | None, ...] = (2, 10, 50, 200, 1000, 5000, None)
@@ -163,6 +164,16 @@ def run_buttons() -> html.Div:
     ], className="buttons")
 
 
+def recommendation_words(target: str) -> str:
+    own = RECOMMENDED[target][0]
+    label = TARGETS[target].label
+    if not own:
+        return f"{label}, with the default settings"
+    words = ", ".join(f"{k.replace('_', ' ')} {format_value(v) if isinstance(v, (int, float)) else v}"
+                      for k, v in own.items())
+    return f"{label}, with its recommended settings ({words}; change them freely)"
+
+
 def new_seed() -> int:
     return secrets.randbelow(int(SEED_FIELD.high) + 1)
 
@@ -240,7 +251,11 @@ def register(app, registry) -> None:
                     if not isinstance(target, str) or target not in TARGETS or TARGETS[target].kind == "sequence":
                         raise ConfigError(f"target must be one of the listed distributions; got {clip_repr(target)}",
                                           "target")
-                    session.configure(target=target)
+                    # Each target starts from its recommended settings; the sliders show them.
+                    session.configure(message=recommendation_words(target), **changes_for(target))
+                    for i, spec in enumerate(SLIDERS):
+                        value = getattr(session.config, spec.field.name)
+                        sliders_out[i], boxes_out[i] = spec.position(value), format_value(value)
                 elif trigger == ids.SEED:
                     try:
                         session.configure(seed=seed)

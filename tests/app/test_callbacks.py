@@ -230,3 +230,18 @@ def test_pause_then_start_over_http_both_answer_within_a_second(client_and_regis
     [t.start() for t in threads]
     [t.join(10) for t in threads]
     assert max(took.values()) < 1.5 and session.state == "running"
+
+
+def test_choosing_a_target_applies_its_recommended_settings_and_shows_them(client_and_registry):
+    client, reg = client_and_registry
+    sid = reg.create()
+    session = reg.get(sid)
+    seed = session.config.seed
+    reply = _command(client, sid, "target-function", **{"target-function": "ring8"}).get_json()["response"]
+    cfg = session.config
+    assert cfg.target == "ring8" and cfg.latent_dist == "gaussian" and cfg.g_hidden_nodes == 32
+    assert cfg.seed == seed  # the run's seed stays
+    assert reply["hidden-nodes-box"]["value"] == "32" and reply["hidden-nodes"]["value"] == 7
+    assert "recommended settings" in json.dumps(reply["status"])
+    _command(client, sid, "target-function", **{"target-function": "x2"})
+    assert session.config.g_hidden_nodes == 16 and session.config.latent_dist == "uniform"  # back to defaults

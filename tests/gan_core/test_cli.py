@@ -22,6 +22,8 @@ def _run(*args, timeout=300):
     (["train", "--samples-csv", "/no/such/dir/x.csv"], "does not exist"),
     (["train", "--bogus"], "unrecognized"),
     (["fly"], "invalid choice"),
+    (["recommended", "--targets", "sinusoids"], "no recommendation"),
+    (["train", "--preset", "recommended", "--target", "sinusoids"], "no recommendation"),
     ([], "required"),
 ])
 def test_bad_arguments_exit_2_with_one_line(args, words, capsys):
@@ -90,3 +92,13 @@ def test_help_says_what_every_flag_means():
     assert "2147483647" in text and "e+09" not in text
     for action in sub._actions:
         assert action.help, action.dest
+
+
+def test_recommended_trains_a_target_at_its_settings_and_judges_it():
+    out = _run("recommended", "--targets", "poly4", "--seeds", "1", "--json")
+    report = json.loads(out.stdout)
+    assert out.returncode == 0 and report["passed"] == report["runs"] == 1
+    (run,) = report["results"]
+    assert run["metrics"]["mean_abs_error"] <= 0.05 and run["missed"] == []
+    cfg = json.loads(_run("train", "--preset", "recommended", "--target", "poly4", "--steps", "10", "--json").stdout)
+    assert cfg["config"]["g_hidden_nodes"] == 64 and cfg["config"]["batch_size"] == 128

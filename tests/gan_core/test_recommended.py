@@ -1,0 +1,35 @@
+"""Every target learns at its recommended configuration within 10,000 iterations on seeds
+0-4: its objective metric reaches the bound set in gan_core/recommended.py. Two runs at a
+time (TensorFlow releases the GIL), so the 65 runs take about two minutes on 2 cores."""
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from gan_core.recommended import RECOMMENDED, SEEDS, changes_for, check, objective, recommended_config, shortfalls
+
+
+@pytest.fixture(scope="module")
+def results():
+    jobs = [(t, s) for t in RECOMMENDED for s in SEEDS]
+    with ThreadPoolExecutor(2) as pool:
+        return {(r["target"], r["seed"]): r for r in pool.map(lambda job: check(*job), jobs)}
+
+
+@pytest.mark.parametrize("target", list(RECOMMENDED))
+def test_target_learns_at_its_recommended_configuration(results, target):
+    missed = {seed: results[(target, seed)]["missed"] for seed in SEEDS}
+    assert not any(missed.values()), f"{target}: {missed}"
+
+
+def test_a_recommendation_starts_from_the_defaults_and_keeps_the_seed():
+    cfg = recommended_config("poly4", seed=7)
+    assert cfg.seed == 7 and cfg.target == "poly4" and cfg.g_hidden_nodes == 64 == cfg.d_hidden_nodes
+    assert changes_for("x2")["latent_size"] == 5 and "seed" not in changes_for("x2")
+    assert changes_for("ring8")["latent_dist"] == "gaussian"
+
+
+def test_an_objective_says_what_is_missing():
+    assert objective("ring8")["modes_covered"] == ("min", 8)
+    assert shortfalls("ring8", {"modes_covered": 8, "high_quality_share": 0.9}) == []
+    (missing,) = shortfalls("ring8", {"modes_covered": 6, "high_quality_share": 0.9})
+    assert "modes_covered 6" in missing and "at least 8" in missing
