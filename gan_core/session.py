@@ -218,12 +218,19 @@ class TrainingSession:
                 self._ensure_worker()
             return True
 
+    def prepare(self) -> None:
+        """Build (and if need be compile) the networks now, in the background, so that a
+        later Start trains at once; the worker leaves when they are ready."""
+        with self._lock:
+            self._precompile = True
+            self._ensure_worker()
+
     def release(self, message: str = "") -> None:
         """Give back the networks and the thread (the server needs the place): the run
         returns to iteration 0 with the same settings, lazy until started again."""
         with self._lock:
             self._new_run_locked(self._config, message, IDLE)
-            self._gan, self._gan_run = None, -1
+            self._gan, self._gan_run, self._precompile = None, -1, False
 
     def set_speed(self, speed: float | None) -> None:
         """Iterations per second, or None for as fast as possible."""

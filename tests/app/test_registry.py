@@ -149,3 +149,19 @@ def _wait(predicate, timeout=30.0):
             return True
         time.sleep(0.05)
     return False
+
+
+def test_networks_are_built_ahead_for_a_bounded_number_of_waiting_tabs():
+    reg = SessionRegistry(max_sessions=2, factory=_lazy, precompile=True, max_tabs=10)
+    try:
+        tabs = [reg.create() for _ in range(5)]
+        assert _wait(lambda: reg.get(tabs[0]).started and reg.get(tabs[1]).started)
+        assert not any(reg.get(t).started for t in tabs[2:])  # a flood of page loads builds no more
+        assert _wait(lambda: not any(reg.get(t).worker_alive for t in tabs))  # and holds no thread
+        reg.admit(tabs[0], "a")
+        session = reg.get(tabs[0])
+        session.start()
+        assert session.wait_until(lambda s: s.iteration > 0, timeout=30)
+        assert reg.get(reg.create()).started or _wait(lambda: len(reg._prepared) == 2)
+    finally:
+        reg.close_all()

@@ -216,7 +216,7 @@ def test_accessible_names_and_contrast(dash_duo, dash_app):
 def test_large_type_for_projectors(dash_duo, dash_app):
     _open(dash_duo, dash_app)
     size = "return document.querySelector('#samples-graph .js-plotly-plot')._fullLayout.font.size"
-    before = dash_duo.driver.execute_script(size)
+    before = poll(lambda: dash_duo.driver.execute_script(size))  # once the graph is drawn
     dash_duo.find_element("#large-type input").click()
     poll(lambda: dash_duo.driver.execute_script(size) > before)
     assert "large" in dash_duo.find_element("#app-root").get_attribute("class")
