@@ -21,6 +21,10 @@ GRAPH_CONFIG = {"displaylogo": False, "showSendToCloud": False, "showEditInChart
                 "responsive": True}
 
 
+# 5k, 10k rather than 5000 rotated into the axis title on a narrow chart.
+_ITERATION_AXIS = {"title": {"text": "iteration"}, "rangemode": "tozero", "tickformat": "~s", "nticks": 6}
+
+
 def font_sizes(large: bool = False) -> dict:
     """Text sizes of every graph; large type is for projectors (the same numbers are used by
     assets/gan.js when the toggle changes an existing graph)."""
@@ -38,7 +42,7 @@ def _layout(title: str, large: bool = False, **extra) -> dict:
         "template": "plotly_white",
         "modebar": {"orientation": "v"},
         "legend": {"orientation": "h", "x": 0, "y": 1.01, "yanchor": "bottom", "font": {"size": sizes["legend"]}},
-        "margin": {"l": 64, "r": 36, "t": 84 if large else 70, "b": 52},
+        "margin": {"l": 72 if large else 64, "r": 36, "t": 100 if large else 70, "b": 60 if large else 52},
         **extra,
     }
 
@@ -107,8 +111,8 @@ def accuracy_figure(history: Sequence = (), large: bool = False) -> dict:
              "line": {"color": FAKE_COLOUR, "width": 3, "dash": "dot"}},
         ],
         "layout": _layout(
-            "D accuracy (bold: smoothed)", large,
-            xaxis={"title": {"text": "iteration"}, "rangemode": "tozero"},
+            "D accuracy (smoothed)", large,
+            xaxis=_ITERATION_AXIS,
             yaxis={"range": [-0.02, 1.02], "tickformat": ".0%", "title": {"text": "accuracy"}},
             # A perfectly fooled discriminator sits on this line.
             shapes=[{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 0.5, "y1": 0.5,
@@ -158,9 +162,8 @@ def quality_figure(target, quality: Sequence = (), large: bool = False) -> dict:
         "data": [{"type": "scatter", "mode": "lines+markers", "name": h["name"], "x": its[-MAX_ACCURACY_POINTS:],
                   "y": values[-MAX_ACCURACY_POINTS:], "line": {"color": QUALITY_COLOUR, "width": 3},
                   "marker": {"size": 5}}],
-        "layout": _layout(f"Quality: {h['name']} ({h['better']} is better)", large,
-                          xaxis={"title": {"text": "iteration"}, "rangemode": "tozero"},
-                          yaxis=yaxis, showlegend=False, uirevision=target.id),
+        "layout": _layout(f"Quality ({h['better']} is better)", large,
+                          xaxis=_ITERATION_AXIS, yaxis=yaxis, showlegend=False, uirevision=target.id),
     }
 
 

@@ -2,13 +2,14 @@
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   gan: {
     /* Large type for projectors: the page's class, and the fonts of the graphs already drawn
-       (the sizes match app/figures.py font_sizes; new figures are built with them). */
+       (the sizes and margins match app/figures.py _layout; new figures are built with them). */
     largeType: function (value) {
       var large = Array.isArray(value) && value.indexOf("large") >= 0;
-      var sizes = large ? [22, 26, 20] : [15, 18, 14];
+      var sizes = large ? [22, 26, 20, 100, 72, 60] : [15, 18, 14, 70, 64, 52];
       if (window.Plotly) {
         document.querySelectorAll(".js-plotly-plot").forEach(function (gd) {
-          window.Plotly.relayout(gd, {"font.size": sizes[0], "title.font.size": sizes[1], "legend.font.size": sizes[2]});
+          window.Plotly.relayout(gd, {"font.size": sizes[0], "title.font.size": sizes[1], "legend.font.size": sizes[2],
+                                      "margin.t": sizes[3], "margin.l": sizes[4], "margin.b": sizes[5]});
         });
       }
       return large ? "app large" : "app";
