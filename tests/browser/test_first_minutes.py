@@ -7,7 +7,7 @@ from selenium.webdriver.common.keys import Keys
 
 from tests.browser.conftest import counter, poll, severe_logs, status, the_session, viewport
 
-SIZES = [(1024, 768), (390, 844)]
+SIZES = [(1024, 768), (1280, 720), (390, 844)]
 
 
 def _open(duo, dash_app, size=(1024, 768)):
