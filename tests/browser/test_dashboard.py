@@ -80,8 +80,12 @@ def test_divergence_shows_a_message_and_the_server_keeps_serving(dash_duo, dash_
     assert "learning rate" in dash_duo.find_element("#status").text
     dash_duo.find_element("#reset-button").click()
     poll(lambda: "Ready" in dash_duo.find_element("#status").text)
+    # As the advice says: a safe learning rate, then Start (at 1 the new run could diverge
+    # again before a tick ever shows "Training").
+    handle.send_keys(Keys.HOME)
+    poll(lambda: session.config.g_learning_rate == 1e-5)
     dash_duo.find_element("#start-button").click()
-    poll(lambda: "Training" in dash_duo.find_element("#status").text)
+    poll(lambda: "Training" in dash_duo.find_element("#status").text and session.snapshot().iteration > 0)
 
 
 def test_ticks_never_overlap_and_a_slow_server_still_updates_the_page(dash_duo, dash_app, monkeypatch):
