@@ -177,9 +177,9 @@ def test_no_cloud_share_button_and_real_and_fake_differ_in_shape(dash_duo, dash_
         "return Array.from(document.querySelectorAll('.modebar-btn')).map(function (b) {"
         "  return b.getAttribute('data-title'); });"))  # drawn once the pointer is over the graph
     assert not [t for t in titles if "share" in t.lower() or "cloud" in t.lower() or "studio" in t.lower()]
-    symbols = dash_duo.driver.execute_script(
+    symbols = poll(lambda: dash_duo.driver.execute_script(
         "var g = document.querySelector('#samples-graph .js-plotly-plot');"
-        "return g.data.map(function (t) { return t.marker.symbol; });")
+        "return g && g.data && g.data.map(function (t) { return t.marker.symbol; });"))
     assert symbols[0] != symbols[1]
 
 
@@ -196,10 +196,12 @@ def _contrast(fg, bg):
 
 def test_accessible_names_and_contrast(dash_duo, dash_app):
     _open(dash_duo, dash_app)
-    names = dash_duo.driver.execute_script(
-        "return Array.from(document.querySelectorAll('[role=slider]')).map(function (h) {"
-        "  return h.getAttribute('aria-label'); });")
-    assert names and all(names)
+    names = poll(lambda: dash_duo.driver.execute_script(
+        "var names = Array.from(document.querySelectorAll('[role=slider]')).map(function (h) {"
+        "  return h.getAttribute('aria-label'); });"
+        "return names.length === 4 && names.every(Boolean) && names;"))
+    assert names == ["Latent size", "Hidden nodes (G and D)", "Learning rate (G and D)",
+                     "Speed (iterations per second)"]
     labelled_by = dash_duo.find_element("#target-function").get_attribute("aria-labelledby")
     assert "target-label" in labelled_by
     for button in ("start-button", "pause-button", "reset-button"):
