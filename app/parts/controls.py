@@ -13,6 +13,7 @@ settings first and the buttons last: the user's last intent wins.
 from __future__ import annotations
 
 import math
+import os
 import secrets
 from dataclasses import dataclass
 
@@ -179,7 +180,12 @@ def new_seed() -> int:
 
 
 def client_address() -> str:
+    """Who is asking, for the per-client limit on training places. Behind a PaaS router every
+    request comes from the router, so GAN_TRUST_PROXY=1 reads the first X-Forwarded-For hop
+    (only safe where the router sets that header itself)."""
     try:
+        if os.environ.get("GAN_TRUST_PROXY") == "1" and request.access_route:
+            return request.access_route[0]
         return request.remote_addr or ""
     except RuntimeError:  # outside a request (tests calling the function directly)
         return ""

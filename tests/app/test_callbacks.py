@@ -245,3 +245,17 @@ def test_choosing_a_target_applies_its_recommended_settings_and_shows_them(clien
     assert "recommended settings" in json.dumps(reply["status"])
     _command(client, sid, "target-function", **{"target-function": "x2"})
     assert session.config.g_hidden_nodes == 16 and session.config.latent_dist == "uniform"  # back to defaults
+
+
+def test_the_client_address_comes_from_the_router_only_when_trusted(client_and_registry, monkeypatch):
+    client, reg = client_and_registry
+    sid = reg.create()
+    headers = {"X-Forwarded-For": "203.0.113.9, 10.0.0.1"}
+    body = command_body(client, sid, "start-button", values={"start-button": 1})
+    client.post("/_dash-update-component", json=body, headers=headers)
+    assert reg._client[sid] == "127.0.0.1"  # an untrusted header is ignored
+    other = reg.create()
+    monkeypatch.setenv("GAN_TRUST_PROXY", "1")
+    client.post("/_dash-update-component", json=command_body(client, other, "start-button",
+                                                             values={"start-button": 1}), headers=headers)
+    assert reg._client[other] == "203.0.113.9"
