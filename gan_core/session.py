@@ -474,6 +474,9 @@ class TrainingSession:
         metrics = None
         if finite and now - self._last_metrics >= _METRICS_SECONDS:
             metrics = MappingProxyType(compute_metrics(gan.target, fake))
+        # Outside the plot (said in the status), and far outside it (a run blowing up): both
+        # measured here, off the state lock.
+        outside = int(off_axes(gan.target, fake).sum()) if finite else 0
         far = float(off_axes(gan.target, fake, margin=2.0).mean()) if finite and len(fake) else 0.0
         with self._lock:
             if self._run_id != run_id:
@@ -489,7 +492,7 @@ class TrainingSession:
                     self._marks.popleft()
             if finite:
                 self._fake = _frozen(fake)
-                self._off_axes = int(off_axes(gan.target, fake).sum())
+                self._off_axes = outside
             if metrics is not None:
                 self._metrics, self._last_metrics = metrics, now
                 self._quality.append(QualityPoint(gan.iteration, metrics))

@@ -55,6 +55,11 @@ class SliderSpec:
         key = (lambda v: math.log10(v)) if self.field.log else (lambda v: v)
         return min(range(len(self.values)), key=lambda i: abs(key(self.values[i]) - key(value)))
 
+    def shown(self, config) -> tuple[int, str]:
+        """The slider position and the box's text for the value a run uses."""
+        value = getattr(config, self.field.name)
+        return self.position(value), format_value(value)
+
     def setting_at(self, position) -> float:
         if isinstance(position, bool) or not isinstance(position, int) or not 0 <= position < len(self.values):
             raise ConfigError(f"{self.label.lower()} slider position must be a whole number from 0 to "
@@ -260,8 +265,7 @@ def register(app, registry) -> None:
                     # Each target starts from its recommended settings; the sliders show them.
                     session.configure(message=recommendation_words(target), **changes_for(target))
                     for i, spec in enumerate(SLIDERS):
-                        value = getattr(session.config, spec.field.name)
-                        sliders_out[i], boxes_out[i] = spec.position(value), format_value(value)
+                        sliders_out[i], boxes_out[i] = spec.shown(session.config)
                 elif trigger == ids.SEED:
                     try:
                         session.configure(seed=seed)
@@ -286,7 +290,6 @@ def _apply_slider(session, trigger, slider_values, box_values, sliders_out, boxe
     for i, spec in enumerate(SLIDERS):
         if trigger not in (spec.id, spec.box_id):
             continue
-        name = spec.field.name
         try:
             if trigger == spec.id:
                 session.configure(**{spec.setting: spec.setting_at(slider_values[i])})
@@ -297,7 +300,5 @@ def _apply_slider(session, trigger, slider_values, box_values, sliders_out, boxe
                                       f"{spec.field.describe_range()}; got {clip_repr(text)}", spec.setting)
                 session.configure(**{spec.setting: text})
         finally:  # refused or not, both show what the run now uses
-            value = getattr(session.config, name)
-            sliders_out[i] = spec.position(value)
-            boxes_out[i] = format_value(value)
+            sliders_out[i], boxes_out[i] = spec.shown(session.config)
         return
