@@ -1,8 +1,7 @@
-"""Pure figure builders and patch payloads. Plain lists only: Plotly 7 encodes NumPy arrays
-as typed arrays, which breaks extendData and Patch appends in the browser (SPEC traps).
-
-Real and fake differ by marker shape as well as colour (circles and crosses), so they stay
-apart in greyscale and for colour-blind eyes."""
+"""Pure figure builders and patch payloads shared by every kind: the look, the accuracy and
+quality charts. Each kind's samples graph is in app/views/. Plain lists only: Plotly 7
+encodes NumPy arrays as typed arrays, which breaks extendData and Patch appends in the
+browser (SPEC traps)."""
 from __future__ import annotations
 
 import math
@@ -11,7 +10,7 @@ from typing import Sequence
 import numpy as np
 
 REAL_COLOUR, FAKE_COLOUR = "#d62728", "#1f77b4"  # red real, blue fake, as in the tutorial
-QUALITY_COLOUR = "#2e7d32"
+QUALITY_COLOURS = ("#2e7d32", "#6a3d9a", "#b15928")
 MAX_ACCURACY_POINTS = 600  # points kept per accuracy trace in the browser
 SMOOTHING = 0.9  # exponential moving average of the accuracy: the bold line over the faint raw one
 _FONT = dict(family="Inter, Segoe UI, Helvetica, Arial, sans-serif")
@@ -31,7 +30,7 @@ def font_sizes(large: bool = False) -> dict:
     return {"font": 22 if large else 15, "title": 26 if large else 18, "legend": 20 if large else 14}
 
 
-def _layout(title: str, large: bool = False, **extra) -> dict:
+def base_layout(title: str, large: bool = False, **extra) -> dict:
     """Shared look: the title at the left, the toolbar standing upright at the right edge,
     so neither covers the other."""
     sizes = font_sizes(large)
@@ -53,27 +52,6 @@ def coords(points: np.ndarray, digits: int = 4) -> tuple[list[float], list[float
     if len(pts) == 0:
         return [], []
     return pts[:, 0].tolist(), pts[:, 1].tolist()
-
-
-def samples_figure(target, real: np.ndarray, fake: np.ndarray, large: bool = False) -> dict:
-    rx, ry = coords(real)
-    fx, fy = coords(fake)
-    yaxis = {"range": list(target.y_range), "title": {"text": "y"}, "zeroline": False}
-    if target.kind == "points":  # a 2-D cloud is drawn to scale: a disk stays round
-        yaxis.update(scaleanchor="x", scaleratio=1, constrain="domain")
-    return {
-        "data": [
-            {"type": "scatter", "mode": "markers", "name": "real ●", "x": rx, "y": ry,
-             "marker": {"size": 7, "opacity": 0.6, "color": REAL_COLOUR, "symbol": "circle"}},
-            {"type": "scatter", "mode": "markers", "name": "fake (G) ✕", "x": fx, "y": fy,
-             "marker": {"size": 7, "opacity": 0.8, "color": FAKE_COLOUR, "symbol": "x-thin",
-                        "line": {"width": 2, "color": FAKE_COLOUR}}},
-        ],
-        "layout": _layout(f"Samples: {target.label}", large,
-                          xaxis={"range": list(target.x_range), "title": {"text": "x"}, "zeroline": False,
-                                 "constrain": "domain"},
-                          yaxis=yaxis, uirevision=target.id),
-    }
 
 
 def _ema(values: Sequence[float | None], start: float | None) -> tuple[list[float | None], float | None]:
@@ -110,7 +88,7 @@ def accuracy_figure(history: Sequence = (), large: bool = False) -> dict:
             {"type": "scatter", "mode": "lines", "name": "on fake", "x": its, "y": smooth_fake[cut],
              "line": {"color": FAKE_COLOUR, "width": 3, "dash": "dot"}},
         ],
-        "layout": _layout(
+        "layout": base_layout(
             "D accuracy (smoothed)", large,
             xaxis=_ITERATION_AXIS,
             yaxis={"range": [-0.02, 1.02], "tickformat": ".0%", "title": {"text": "accuracy"}},
@@ -134,44 +112,40 @@ def accuracy_extension(history: Sequence, smooth: Sequence[float | None] = (None
 
 
 # ---- objective quality -------------------------------------------------------------------
-def headline(target) -> dict:
-    """The one objective number that says whether G has learned this target."""
-    if target.kind == "function":
-        return {"key": "mean_abs_error", "name": "mean |y − f(x)|", "better": "lower", "log": True}
-    if target.modes is not None:
-        return {"key": "modes_covered", "name": f"modes covered (of {len(target.modes)})", "better": "higher",
-                "log": False, "range": [0, len(target.modes) + 0.5]}
-    return {"key": "js", "name": "JS divergence, real vs fake", "better": "lower", "log": True}
+# One colour per line; the first is the headline, the others are drawn dotted beside it.
+_QUALITY_DASHES = ("solid", "dot", "dash")
 
 
-def quality_series(target, quality: Sequence) -> tuple[list[int], list[float | None]]:
-    key = headline(target)["key"]
+def quality_series(spec: dict, quality: Sequence) -> tuple[list[int], list[list[float | None]]]:
     its = [q.iteration for q in quality]
-    return its, [_num(q.metrics.get(key, math.nan)) for q in quality]
+    return its, [[_num(q.metrics.get(key, math.nan)) for q in quality] for key, _ in spec["lines"]]
 
 
-def quality_figure(target, quality: Sequence = (), large: bool = False) -> dict:
-    h = headline(target)
-    its, values = quality_series(target, quality)
-    yaxis = {"title": {"text": h["name"]}}
-    if h["log"]:
+def quality_figure(spec: dict, target_id: str, quality: Sequence = (), large: bool = False) -> dict:
+    """The objective metrics over time; `spec` comes from the target's view (`quality_lines`)."""
+    its, series = quality_series(spec, quality)
+    names = [name for _, name in spec["lines"]]
+    yaxis = {"title": {"text": names[0] if len(names) == 1 else "lower is better" if spec["better"] == "lower"
+                       else "higher is better"}}
+    if spec["log"]:
         yaxis.update(type="log", dtick=1)  # a label at each power of ten only
-    if "range" in h:
-        yaxis["range"] = h["range"]
-    return {
-        "data": [{"type": "scatter", "mode": "lines+markers", "name": h["name"], "x": its[-MAX_ACCURACY_POINTS:],
-                  "y": values[-MAX_ACCURACY_POINTS:], "line": {"color": QUALITY_COLOUR, "width": 3},
-                  "marker": {"size": 5}}],
-        "layout": _layout(f"Quality ({h['better']} is better)", large,
-                          xaxis=_ITERATION_AXIS, yaxis=yaxis, showlegend=False, uirevision=target.id),
-    }
+    if "range" in spec:
+        yaxis["range"] = spec["range"]
+    data = [{"type": "scatter", "mode": "lines+markers", "name": name, "x": its[-MAX_ACCURACY_POINTS:],
+             "y": values[-MAX_ACCURACY_POINTS:], "marker": {"size": 5},
+             "line": {"color": QUALITY_COLOURS[k % len(QUALITY_COLOURS)], "width": 3,
+                      "dash": _QUALITY_DASHES[k % len(_QUALITY_DASHES)]}}
+            for k, (name, values) in enumerate(zip(names, series))]
+    return {"data": data,
+            "layout": base_layout(f"Quality ({spec['better']} is better)", large, xaxis=_ITERATION_AXIS, yaxis=yaxis,
+                                  showlegend=len(names) > 1, uirevision=target_id)}
 
 
-def quality_extension(target, quality: Sequence):
+def quality_extension(spec: dict, quality: Sequence):
     if not quality:
         return None
-    its, values = quality_series(target, quality)
-    return [{"x": [its], "y": [values]}, [0], MAX_ACCURACY_POINTS]
+    its, series = quality_series(spec, quality)
+    return [{"x": [its] * len(series), "y": series}, list(range(len(series))), MAX_ACCURACY_POINTS]
 
 
 def _num(v: float) -> float | None:

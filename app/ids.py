@@ -18,3 +18,4 @@ QUALITY_GRAPH = "quality-graph"
 LARGE_TYPE = "large-type"
 SEED = "seed"
 APP_ROOT = "app-root"
+VIEW_OPTIONS = "view-options"  # how the samples are drawn (smoothed curves)

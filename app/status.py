@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from dash import html
 
+from app.views import view_for
+from gan_core import get_target
+
 _STATE_WORDS = {"idle": "Ready", "running": "Training", "paused": "Paused",
                 "diverged": "Diverged", "error": "Error"}
 SLOW_LEARNING_RATE = 1e-4
@@ -30,16 +33,9 @@ def render_status(snap, notice: str = "") -> list:
             parts.append(_stat(why, "The Speed slider sets a ceiling; the machine decides what it can do."))
     metrics = snap.metrics or {}
     if snap.iteration > 0:  # no scores for networks that have not trained yet
-        if "mean_abs_error" in metrics:
-            parts.append(_stat(f"mean |y − f(x)| {metrics['mean_abs_error']:.4f}",
-                               "Mean distance of generated points from the true curve (lower is better)."))
-        if "modes_covered" in metrics:
-            parts.append(_stat(f"modes {metrics['modes_covered']}/{metrics['modes_total']}",
-                               "Mixture modes holding a fair share of good samples."))
-        if "js" in metrics:
-            parts.append(_stat(f"JS {metrics['js']:.3f}",
-                               "Jensen-Shannon divergence between real and generated samples on a 30×30 grid "
-                               "(0 is perfect)."))
+        target = get_target(snap.config.target)
+        for text, title, warning in view_for(target).status_stats(target, metrics):
+            parts.append(html.Span(text, className="warning" if warning else "stat", title=title))
     if snap.off_axes and snap.iteration > 0 and snap.state in ("running", "paused", "diverged"):
         many = snap.off_axes >= 0.1 * len(snap.fake)
         parts.append(html.Span(f"{snap.off_axes} of {len(snap.fake)} fakes are off the plot",

@@ -76,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     rec = sub.add_parser("recommended", help="train every target at its recommended settings and judge it")
     rec.add_argument("--json", action="store_true", help="print one JSON object")
-    rec.add_argument("--targets", default=",".join(t for t, v in TARGETS.items() if v.kind != "sequence"),
+    rec.add_argument("--targets", default=",".join(TARGETS),
                      help="comma-separated target ids (default: every point and function target)")
     rec.add_argument("--seeds", type=_positive_int("seeds", 100), default=5, help="seeds 0 to N-1 (default 5)")
     rec.add_argument("--steps", type=_positive_int("steps", MAX_STEPS), default=10_000,
@@ -106,7 +106,7 @@ def config_from_args(args: argparse.Namespace):
         from gan_core.recommended import recommended_config
 
         target = args.target or FIELD_BY_NAME["target"].default
-        if target not in TARGETS or TARGETS[target].kind == "sequence":
+        if target not in TARGETS:
             raise UsageError(f"--preset recommended: no recommendation for target {target!r}")
         cfg = recommended_config(target)
     else:
@@ -147,6 +147,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         _check_writable("--save-generator", args.save_generator, ".keras")
 
     from gan_core.gan import GAN  # TensorFlow loads only once the arguments are known good
+    from gan_core.kinds import kind_of
     from gan_core.metrics import compute_metrics
 
     setup_started = time.perf_counter()
@@ -189,7 +190,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     }
     if args.samples_csv:
         rows = gan.generate(args.n_samples)
-        header = ["x", "y"] if gan.target.dim == 2 else [f"v{i}" for i in range(gan.target.dim)]
+        header = kind_of(gan.target).csv_header(gan.target)
         with open(args.samples_csv, "w", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(header)

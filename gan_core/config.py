@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from gan_core.targets import TARGETS
+from gan_core.targets import KIND_ARCHITECTURES, TARGETS
 
 
 class ConfigError(ValueError):
@@ -91,24 +91,37 @@ def clip_repr(value: Any, limit: int = 40) -> str:
 
 LOSSES = ("nsgan", "minimax", "lsgan", "wgan-gp", "hinge")
 ACTIVATIONS = ("relu", "leaky_relu", "tanh")
+OPTIMIZERS = ("adam", "sgd")
+LATENT_DISTS = ("gaussian", "uniform", "uniform01")
+ARCHITECTURES = ("mlp", "conv")
 
 FIELDS: tuple[Field, ...] = (
     Field("target", str, "x2", "Which real distribution the generator learns to imitate.",
           choices=tuple(TARGETS)),
     Field("latent_size", int, 5, "Size of the random noise vector fed to the generator.", 1, 64),
-    Field("latent_dist", str, "uniform", "Distribution of the generator's noise.",
-          choices=("gaussian", "uniform")),
+    Field("latent_dist", str, "uniform",
+          "Distribution of the generator's noise: gaussian N(0, 1), uniform on [-1, 1], or "
+          "uniform01 on [0, 1] (the sinusoid tutorial's).",
+          choices=LATENT_DISTS),
+    Field("architecture", str, "mlp",
+          "Network type: mlp (dense layers) or conv (convolutions, for curves and images; "
+          "hidden nodes are then channels).", choices=ARCHITECTURES),
     Field("g_hidden_layers", int, 2, "Hidden layers in the generator.", 1, 4),
     Field("g_hidden_nodes", int, 16, "Nodes in each hidden layer of the generator.", 1, 512),
     Field("d_hidden_layers", int, 2, "Hidden layers in the discriminator.", 1, 4),
     Field("d_hidden_nodes", int, 16, "Nodes in each hidden layer of the discriminator.", 1, 512),
-    Field("activation", str, "leaky_relu", "Activation of the hidden layers.", choices=ACTIVATIONS),
+    Field("g_activation", str, "leaky_relu", "Activation of the generator's hidden layers.", choices=ACTIVATIONS),
+    Field("d_activation", str, "leaky_relu", "Activation of the discriminator's hidden layers.",
+          choices=ACTIVATIONS),
+    Field("d_dropout", float, 0.0, "Dropout after each hidden layer of the discriminator (share of units "
+          "dropped while training).", 0.0, 0.6, step=0.05),
     Field("g_output", str, "linear",
           "Generator output: linear, or tanh with the target scaled to fit [-1, 1].",
           choices=("linear", "tanh")),
     Field("g_learning_rate", float, 1e-3, "Generator learning rate.", 1e-5, 1.0, log=True),
     Field("d_learning_rate", float, 1e-3, "Discriminator learning rate.", 1e-5, 1.0, log=True),
-    Field("optimizer", str, "adam", "Optimizer for both networks.", choices=("adam", "sgd")),
+    Field("g_optimizer", str, "adam", "Optimizer of the generator.", choices=OPTIMIZERS),
+    Field("d_optimizer", str, "adam", "Optimizer of the discriminator.", choices=OPTIMIZERS),
     Field("beta1", float, 0.5, "Adam's first-moment decay (beta 1).", 0.0, 0.999, step=0.01),
     Field("loss", str, "nsgan",
           "GAN loss: non-saturating BCE, original minimax BCE, least squares, WGAN-GP or hinge.",
@@ -117,6 +130,8 @@ FIELDS: tuple[Field, ...] = (
           "Real and fake samples per discriminator step (the generator step uses twice as many).",
           8, 1024),
     Field("d_steps", int, 1, "Discriminator steps per generator step.", 1, 10),
+    Field("d_pretrain", int, 0, "Discriminator steps before the first generator step (the sinusoid "
+          "tutorial pre-trains D for one pass over its data).", 0, 10_000),
     Field("label_smoothing", float, 0.0,
           "One-sided label smoothing: real labels become 1 minus this.", 0.0, 0.3, step=0.01),
     Field("seed", int, 0, "Random seed: the same seed and settings give the same run.", 0, 2**31 - 1),
@@ -128,6 +143,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "hidden_nodes": ("g_hidden_nodes", "d_hidden_nodes"),
     "hidden_layers": ("g_hidden_layers", "d_hidden_layers"),
     "learning_rate": ("g_learning_rate", "d_learning_rate"),
+    "activation": ("g_activation", "d_activation"),
+    "optimizer": ("g_optimizer", "d_optimizer"),
 }
 
 # Changing these needs new models; anything else applies to a running session.
@@ -154,25 +171,35 @@ class RunConfig:
     target: str = _default("target")
     latent_size: int = _default("latent_size")
     latent_dist: str = _default("latent_dist")
+    architecture: str = _default("architecture")
     g_hidden_layers: int = _default("g_hidden_layers")
     g_hidden_nodes: int = _default("g_hidden_nodes")
     d_hidden_layers: int = _default("d_hidden_layers")
     d_hidden_nodes: int = _default("d_hidden_nodes")
-    activation: str = _default("activation")
+    g_activation: str = _default("g_activation")
+    d_activation: str = _default("d_activation")
+    d_dropout: float = _default("d_dropout")
     g_output: str = _default("g_output")
     g_learning_rate: float = _default("g_learning_rate")
     d_learning_rate: float = _default("d_learning_rate")
-    optimizer: str = _default("optimizer")
+    g_optimizer: str = _default("g_optimizer")
+    d_optimizer: str = _default("d_optimizer")
     beta1: float = _default("beta1")
     loss: str = _default("loss")
     batch_size: int = _default("batch_size")
     d_steps: int = _default("d_steps")
+    d_pretrain: int = _default("d_pretrain")
     label_smoothing: float = _default("label_smoothing")
     seed: int = _default("seed")
 
     def __post_init__(self) -> None:
         for f in FIELDS:
             object.__setattr__(self, f.name, f.coerce(getattr(self, f.name)))
+        kind = TARGETS[self.target].kind
+        if self.architecture not in KIND_ARCHITECTURES[kind]:
+            raise ConfigError(f"architecture {self.architecture} is not available for {kind} targets "
+                              f"such as {self.target}; choose {' or '.join(KIND_ARCHITECTURES[kind])}",
+                              "architecture")
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any], base: "RunConfig | None" = None) -> "RunConfig":
@@ -201,21 +228,32 @@ class RunConfig:
 
 assert [f.name for f in FIELDS] == [f.name for f in dataclasses.fields(RunConfig)]
 
-# The x² tutorial exactly: G 5→15→2, D 2→25→1, ReLU (He uniform), Adam 1e-3, batch 64+64 / 128.
+_BASE = RunConfig()
+
 PRESETS: dict[str, RunConfig] = {
-    "default": RunConfig(),
-    "tutorial": RunConfig(
+    "default": _BASE,
+    # The x² tutorial exactly: G 5→15→2, D 2→25→1, ReLU (He uniform), Adam 1e-3, batch 64+64 / 128.
+    "tutorial": _BASE.replace(
         target="x2", latent_size=5, latent_dist="gaussian",
         g_hidden_layers=1, g_hidden_nodes=15, d_hidden_layers=1, d_hidden_nodes=25,
-        activation="relu", g_output="linear", g_learning_rate=1e-3, d_learning_rate=1e-3,
+        activation="relu", g_output="linear", learning_rate=1e-3,
         optimizer="adam", beta1=0.9, loss="nsgan", batch_size=64, d_steps=1,
         label_smoothing=0.0,
     ),
     # A mixture setting that covers the 8 modes of ring8 (measured in tests).
-    "ring8": RunConfig(
-        target="ring8", latent_size=8, g_hidden_layers=2, g_hidden_nodes=64,
-        d_hidden_layers=2, d_hidden_nodes=64, activation="leaky_relu",
-        g_learning_rate=2e-3, d_learning_rate=2e-3, beta1=0.5, batch_size=128,
+    "ring8": _BASE.replace(
+        target="ring8", latent_size=8, hidden_layers=2, hidden_nodes=64, activation="leaky_relu",
+        learning_rate=2e-3, beta1=0.5, batch_size=128,
+    ),
+    # The sinusoid tutorial exactly: 10-dim U[0, 1] noise → Dense(200, tanh) → Dense(50, tanh)
+    # trained by SGD 1e-3; D Conv1D(50, kernel 5, ReLU) → Dropout 0.25 → Dense(50) → score, by
+    # Adam 1e-3 (Keras's β1 0.9); batch 32; D pre-trained one pass over 10,000 real and 10,000
+    # fake curves (313 steps of 32 + 32). Its D ends in two sigmoids; one logit is the same game.
+    "sinusoids-tutorial": _BASE.replace(
+        target="sinusoids", latent_size=10, latent_dist="uniform01", architecture="conv",
+        g_hidden_layers=1, g_hidden_nodes=200, g_activation="tanh", g_output="tanh", g_optimizer="sgd",
+        d_hidden_layers=1, d_hidden_nodes=50, d_activation="relu", d_dropout=0.25, d_optimizer="adam",
+        learning_rate=1e-3, beta1=0.9, loss="nsgan", batch_size=32, d_steps=1, d_pretrain=313,
     ),
 }
 

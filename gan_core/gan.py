@@ -35,7 +35,7 @@ _limit_intra_op_threads()
 
 from gan_core.config import RunConfig  # noqa: E402
 from gan_core.losses import LOSSES  # noqa: E402
-from gan_core.models import build_discriminator, build_generator  # noqa: E402
+from gan_core.kinds import kind_of  # noqa: E402
 from gan_core.optimizers import OptimizerState, apply  # noqa: E402
 from gan_core.targets import get_target  # noqa: E402
 
@@ -60,24 +60,28 @@ class GAN:
         self.target = get_target(cfg.target)
         self.loss = LOSSES[cfg.loss]
         self.rng = np.random.default_rng(cfg.seed)
-        self.G = build_generator(cfg, self.target)
-        self.D = build_discriminator(cfg, self.target)
-        self.g_opt = OptimizerState.create(cfg.optimizer, cfg.g_learning_rate, self.G.trainable_variables)
-        self.d_opt = OptimizerState.create(cfg.optimizer, cfg.d_learning_rate, self.D.trainable_variables)
+        self.G, self.D = build_networks(cfg)
+        self.g_opt = OptimizerState.create(cfg.g_optimizer, cfg.g_learning_rate, self.G.trainable_variables)
+        self.d_opt = OptimizerState.create(cfg.d_optimizer, cfg.d_learning_rate, self.D.trainable_variables)
         self.max_chunk = max_chunk(cfg, self.target.dim)
         self._real = np.zeros((self.max_chunk, cfg.d_steps, cfg.batch_size, self.target.dim), np.float32)
         self.fixed_z = self.latent(VIEW_SAMPLES)  # one batch, so the fake dots move smoothly
         self.iteration = 0
+        self.pretrained = 0  # D-only steps done of cfg.d_pretrain
         self._step = shared_step(cfg)
-        # The underlying tf.Variables: the shared step reads and writes them in place.
+        # The underlying tf.Variables: the shared step reads and writes them in place. The
+        # non-trainable ones (dropout's seed state, batch-norm statistics) are this run's too.
         self._state = ([v.value for v in self.G.trainable_variables], [v.value for v in self.D.trainable_variables],
-                       self.g_opt.variables, self.d_opt.variables)
+                       self.g_opt.variables, self.d_opt.variables,
+                       [v.value for v in self.G.non_trainable_variables],
+                       [v.value for v in self.D.non_trainable_variables])
 
     # ---- sampling -------------------------------------------------------------------
     def latent(self, n: int, rng: np.random.Generator | None = None) -> np.ndarray:
         rng = rng or self.rng
-        if self.cfg.latent_dist == "uniform":
-            return rng.uniform(-1.0, 1.0, (n, self.cfg.latent_size)).astype(np.float32)
+        if self.cfg.latent_dist != "gaussian":
+            low = 0.0 if self.cfg.latent_dist == "uniform01" else -1.0
+            return rng.uniform(low, 1.0, (n, self.cfg.latent_size)).astype(np.float32)
         return rng.standard_normal((n, self.cfg.latent_size)).astype(np.float32)
 
     def generate(self, n: int | None = None, z: np.ndarray | None = None) -> np.ndarray:
@@ -103,37 +107,57 @@ class GAN:
 
     def warm_up(self) -> None:
         """Compile the fused step without training (a zero-length chunk)."""
-        self._step.chunk(*self._state, self._real, tf.constant(0), tf.constant(0, tf.int64))
+        self._step.chunk(*self._state, self._real, tf.constant(0), tf.constant(0, tf.int64), tf.constant(True))
         self._step.compiled = True
 
     def train(self, n: int) -> ChunkResult:
-        """Run n iterations, in as many chunks as needed; losses are the last chunk's means."""
+        """Run n iterations, in as many chunks as needed; losses are the last chunk's means.
+        A run with `d_pretrain` first trains D alone that many steps (not counted)."""
+        while self.pretrained < self.cfg.d_pretrain:
+            k = min(self.max_chunk, self.cfg.d_pretrain - self.pretrained)
+            result = self._chunk(k, train_g=False)
+            self.pretrained += k
+            if not result.finite:
+                return ChunkResult(0, result.d_loss, result.g_loss, False)
         result = ChunkResult(0, float("nan"), float("nan"), True)
         done = 0
         while done < n:
             k = min(self.max_chunk, n - done)
-            flat = self.target.sample(self.rng, k * self.cfg.d_steps * self.cfg.batch_size)
-            self._real[:k] = flat.reshape(k, self.cfg.d_steps, self.cfg.batch_size, self.target.dim)
-            seed = int(self.rng.integers(0, 2**62))
-            d, g, finite = self._step.chunk(*self._state, self._real, tf.constant(k), tf.constant(seed, tf.int64))
+            chunk = self._chunk(k)
             done += k
             self.iteration += k
-            result = ChunkResult(done, float(d), float(g), bool(finite))
+            result = dataclasses.replace(chunk, iterations=done)
             if not result.finite:
                 break
         return result
+
+    def _chunk(self, k: int, train_g: bool = True) -> ChunkResult:
+        flat = self.target.sample(self.rng, k * self.cfg.d_steps * self.cfg.batch_size)
+        self._real[:k] = flat.reshape(k, self.cfg.d_steps, self.cfg.batch_size, self.target.dim)
+        seed = int(self.rng.integers(0, 2**62))
+        d, g, finite = self._step.chunk(*self._state, self._real, tf.constant(k), tf.constant(seed, tf.int64),
+                                        tf.constant(train_g))
+        return ChunkResult(k, float(d), float(g), bool(finite))
 
     # ---- evaluation -----------------------------------------------------------------
     def evaluate(self, n: int = EVALUATE_SAMPLES) -> dict[str, float]:
         """D accuracy on n fresh real and n fresh fake samples (the tutorial used 100 + 100)."""
         real = self.target.sample(self.rng, n).astype(np.float32)
-        scores = self._step.scores(self._state[0], self._state[1], real, self.latent(n))
+        g_w, d_w, _, _, g_nt, d_nt = self._state
+        scores = self._step.scores(g_w, d_w, g_nt, d_nt, real, self.latent(n))
         real_s, fake_s = (s.numpy().ravel() for s in scores)
         threshold = self.loss.threshold
         if threshold is None:
             threshold = 0.5 * (float(real_s.mean()) + float(fake_s.mean()))
         return {"d_accuracy_real": float((real_s > threshold).mean()),
                 "d_accuracy_fake": float((fake_s <= threshold).mean())}
+
+
+def build_networks(cfg: RunConfig):
+    """G and D for this configuration, as the target's kind builds them."""
+    target = get_target(cfg.target)
+    kind = kind_of(target)
+    return kind.build_generator(cfg, target), kind.build_discriminator(cfg, target)
 
 
 def max_chunk(cfg: RunConfig, dim: int) -> int:
@@ -162,44 +186,56 @@ def shared_step(cfg: RunConfig) -> "SharedStep":
 
 
 class SharedStep:
-    """`chunk(g_w, d_w, g_opt, d_opt, real, n, seed)` trains n iterations on those variables;
-    `scores(g_w, d_w, real, z)` gives D's scores on real and generated samples."""
+    """`chunk(g_w, d_w, g_opt, d_opt, g_nt, d_nt, real, n, seed, train_g)` trains n iterations
+    on those variables (D alone when `train_g` is false: pre-training); `scores(g_w, d_w, g_nt,
+    d_nt, real, z)` gives D's scores on real and generated samples, as in inference."""
 
     def __init__(self, cfg: RunConfig):
         self.compiled = False  # set by the first warm_up of any run of this shape
-        target = get_target(cfg.target)
         # Template networks: their structure runs the step, their own weights are never used.
-        G, D = build_generator(cfg, target), build_discriminator(cfg, target)
+        G, D = build_networks(cfg)
         loss = LOSSES[cfg.loss]
         B, L, steps = cfg.batch_size, cfg.latent_size, cfg.d_steps
-        smoothing, beta1, kind = float(cfg.label_smoothing), float(cfg.beta1), cfg.optimizer
-        uniform = cfg.latent_dist == "uniform"
+        smoothing, beta1 = float(cfg.label_smoothing), float(cfg.beta1)
+        g_kind, d_kind = cfg.g_optimizer, cfg.d_optimizer
+        dist = cfg.latent_dist
 
         def latent(shape, seed):
-            if uniform:
-                return tf.random.stateless_uniform(shape, seed, -1.0, 1.0)
-            return tf.random.stateless_normal(shape, seed)
+            if dist == "gaussian":
+                return tf.random.stateless_normal(shape, seed)
+            return tf.random.stateless_uniform(shape, seed, 0.0 if dist == "uniform01" else -1.0, 1.0)
 
-        def g_call(g, z):
-            return G.stateless_call(g, [], z, training=True)[0]
+        def g_call(g, g_nt, z, training=True):
+            return G.stateless_call(g, g_nt, z, training=training)
 
-        def d_call(d, x):
-            return D.stateless_call(d, [], x, training=True)[0]
+        def d_call(d, d_nt, x, training=True):
+            return D.stateless_call(d, d_nt, x, training=training)
 
-        def penalty(d, real, fake, seed):
+        def penalty(d, d_nt, real, fake, seed):
             eps = tf.random.stateless_uniform((B, 1), seed)
             mixed = eps * real + (1.0 - eps) * fake
             with tf.GradientTape() as tape:
                 tape.watch(mixed)
-                score = d_call(d, mixed)
+                score, _ = d_call(d, d_nt, mixed)
             grad = tape.gradient(score, mixed)
             norm = tf.sqrt(tf.reduce_sum(tf.square(grad), axis=1) + 1e-12)
             return tf.reduce_mean(tf.square(norm - 1.0))
 
+        def g_update(g, g_slots, g_step, g_nt, d, d_nt, z, g_lr):
+            with tf.GradientTape() as tape:
+                tape.watch(g)
+                fake, g_nt = g_call(g, g_nt, z)
+                scores, d_nt = d_call(d, d_nt, fake)
+                g_loss = loss.g_loss(scores)
+            g, g_slots = apply(g_kind, beta1, g, tape.gradient(g_loss, g), g_slots, g_lr, g_step)
+            return g, g_slots, g_step + 1, g_nt, d_nt, g_loss
+
         @tf.function(jit_compile=True)
-        def chunk(g_vars, d_vars, g_opt, d_opt, real, n, seed):
+        def chunk(g_vars, d_vars, g_opt, d_opt, g_nt_vars, d_nt_vars, real, n, seed, train_g):
             g = [v.read_value() for v in g_vars]
             d = [v.read_value() for v in d_vars]
+            g_nt = [v.read_value() for v in g_nt_vars]
+            d_nt = [v.read_value() for v in d_nt_vars]
             g_lr, g_step, g_slots = g_opt[0].read_value(), g_opt[1].read_value(), [v.read_value() for v in g_opt[2:]]
             d_lr, d_step, d_slots = d_opt[0].read_value(), d_opt[1].read_value(), [v.read_value() for v in d_opt[2:]]
             d_sum = tf.constant(0.0)
@@ -211,25 +247,25 @@ class SharedStep:
                     z = latent((B, L), tf.stack([seed, base + 2 * j]))
                     with tf.GradientTape() as tape:
                         tape.watch(d)
-                        fake = g_call(g, z)
+                        fake, g_nt = g_call(g, g_nt, z)
                         # One pass over real and fake together: half the ops of two passes.
-                        scores = d_call(d, tf.concat([real[i, j], fake], 0))
+                        scores, d_nt = d_call(d, d_nt, tf.concat([real[i, j], fake], 0))
                         d_loss = loss.d_loss(scores[:B], scores[B:], smoothing)
                         if loss.gradient_penalty:
                             d_loss += loss.gradient_penalty * penalty(
-                                d, real[i, j], fake, tf.stack([seed, base + 2 * j + 1]))
-                    d, d_slots = apply(kind, beta1, d, tape.gradient(d_loss, d), d_slots, d_lr, d_step)
+                                d, d_nt, real[i, j], fake, tf.stack([seed, base + 2 * j + 1]))
+                    d, d_slots = apply(d_kind, beta1, d, tape.gradient(d_loss, d), d_slots, d_lr, d_step)
                     d_step += 1
                 z = latent((2 * B, L), tf.stack([seed, base + 2 * steps]))
-                with tf.GradientTape() as tape:
-                    tape.watch(g)
-                    g_loss = loss.g_loss(d_call(d, g_call(g, z)))
-                g, g_slots = apply(kind, beta1, g, tape.gradient(g_loss, g), g_slots, g_lr, g_step)
-                g_step += 1
+                g, g_slots, g_step, g_nt, d_nt, g_loss = tf.cond(
+                    train_g,
+                    lambda: g_update(g, g_slots, g_step, g_nt, d, d_nt, z, g_lr),
+                    lambda: (g, g_slots, g_step, g_nt, d_nt, tf.constant(0.0)))
                 d_sum += d_loss
                 g_sum += g_loss
                 i += 1
-            for variables, values in ((g_vars, g), (d_vars, d), (g_opt[2:], g_slots), (d_opt[2:], d_slots)):
+            for variables, values in ((g_vars, g), (d_vars, d), (g_opt[2:], g_slots), (d_opt[2:], d_slots),
+                                      (g_nt_vars, g_nt), (d_nt_vars, d_nt)):
                 for variable, value in zip(variables, values):
                     variable.assign(value)
             g_opt[1].assign(g_step)
@@ -240,9 +276,12 @@ class SharedStep:
             return d_sum / count, g_sum / count, finite
 
         @tf.function(reduce_retracing=True)
-        def scores(g_vars, d_vars, real, z):
+        def scores(g_vars, d_vars, g_nt_vars, d_nt_vars, real, z):
             g = [v.read_value() for v in g_vars]
             d = [v.read_value() for v in d_vars]
-            return d_call(d, real), d_call(d, g_call(g, z))
+            g_nt = [v.read_value() for v in g_nt_vars]
+            d_nt = [v.read_value() for v in d_nt_vars]
+            fake, _ = g_call(g, g_nt, z, training=False)
+            return d_call(d, d_nt, real, training=False)[0], d_call(d, d_nt, fake, training=False)[0]
 
         self.chunk, self.scores = chunk, scores

@@ -14,13 +14,18 @@ import numpy as np
 
 Sampler = Callable[[np.random.Generator, int], np.ndarray]
 
+# The network types each kind can train (the config's `architecture` field is checked here).
+KIND_ARCHITECTURES: dict[str, tuple[str, ...]] = {
+    "function": ("mlp",), "points": ("mlp",), "sequence": ("mlp", "conv"), "image": ("mlp", "conv"),
+}
+
 
 @dataclass(frozen=True)
 class Target:
     id: str
     label: str
     description: str
-    kind: str  # "function", "points" or "sequence"
+    kind: str  # a key of KIND_ARCHITECTURES
     dim: int
     x_range: tuple[float, float]
     y_range: tuple[float, float]
@@ -31,13 +36,18 @@ class Target:
     # mixtures of equal Gaussians: their centres and common standard deviation
     modes: tuple[tuple[float, float], ...] | None = None
     mode_sigma: float | None = None
+    # sinusoid curves: the range their frequencies are drawn from
+    frequency_range: tuple[float, float] | None = None
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return np.asarray(self.sampler(rng, n), dtype=np.float32).reshape(n, self.dim)
 
     @property
     def scale(self) -> float:
-        """Half-width that maps the plot ranges into [-1, 1] (for a tanh generator output)."""
+        """Half-width that maps the plot ranges into [-1, 1] (for a tanh generator output);
+        for curves and images only the values' range counts, not the x axis."""
+        if self.kind in ("sequence", "image"):
+            return float(max(abs(v) for v in self.y_range))
         return float(max(abs(v) for v in (*self.x_range, *self.y_range)))
 
     def summary(self) -> dict:
@@ -137,7 +147,7 @@ _ALL = [
     _mixture("three_clusters", "Three clusters", "Three disjoint tight clusters at the corners of a triangle.",
              _triangle, 0.08, 1.2),
     Target("sinusoids", "Sinusoid curves", "Whole curves sin(offset + x·mul)/2 + 0.5 of 50 points, as in the sinusoid tutorial.",
-           "sequence", 50, (0.0, 4.9), (0.0, 1.0), _sinusoids),
+           "sequence", 50, (0.0, 4.9), (0.0, 1.0), _sinusoids, frequency_range=(1.0, 2.0)),
 ]
 
 TARGETS: dict[str, Target] = {t.id: t for t in _ALL}

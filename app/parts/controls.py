@@ -131,7 +131,7 @@ def seed_layout() -> html.Div:
 
 
 def layout() -> html.Div:
-    targets = [t for t in TARGETS.values() if t.kind != "sequence"]
+    targets = list(TARGETS.values())
     target_field = FIELD_BY_NAME["target"]
     speed_marks = {i: ("max" if s is None else f"{s / 1000:g}k" if s >= 1000 else f"{s:g}") for i, s in enumerate(SPEEDS)}
     return html.Div([
@@ -259,7 +259,7 @@ def register(app, registry) -> None:
                                           f"got {clip_repr(speed)}", "speed")
                     session.set_speed(SPEEDS[speed])
                 elif trigger == ids.TARGET:
-                    if not isinstance(target, str) or target not in TARGETS or TARGETS[target].kind == "sequence":
+                    if not isinstance(target, str) or target not in TARGETS:
                         raise ConfigError(f"target must be one of the listed distributions; got {clip_repr(target)}",
                                           "target")
                     # Each target starts from its recommended settings; the sliders show them.

@@ -13,11 +13,11 @@ import numpy as np
 from dash import ClientsideFunction, Input, Output, Patch, State, dcc, html, no_update
 
 from app import ids
-from app.figures import (GRAPH_CONFIG, accuracy_extension, accuracy_figure, coords, quality_extension,
-                         quality_figure, samples_figure)
+from app.figures import GRAPH_CONFIG, accuracy_extension, accuracy_figure, quality_extension, quality_figure
 from app.registry import RegistryFull
 from app.status import render_status
-from gan_core import RunConfig, get_target
+from app.views import view_for
+from gan_core import TARGETS, RunConfig, get_target
 
 TICK_MS = 150  # after each reply: about 5-6 updates a second at a few ms of round trip
 HEARTBEAT_MS = 2000
@@ -46,13 +46,20 @@ def graphs() -> tuple[html.Div, html.Div]:
     samples, so the first seconds show a picture, not empty boxes."""
     target = get_target(RunConfig().target)
     real = target.sample(np.random.default_rng(1), 500)
-    samples = _graph(ids.SAMPLES_GRAPH, samples_figure(target, real, real[:0]),
-                     "Real samples (red circles) and the generator's fakes (blue crosses)")
+    view = view_for(target)
+    samples = _graph(ids.SAMPLES_GRAPH, view.samples_figure(target, real, real[:0]),
+                     "Real samples (red) and the generator's fakes (blue)")
+    options = dcc.Checklist(
+        id=ids.VIEW_OPTIONS, value=[], className="checklist view-options", style={"display": "none"},
+        options=[{"label": html.Span(" Smooth the fake curves (rolling mean of 5)",
+                                     title="Draw each fake curve through a rolling mean of 5 points, as the sinusoid "
+                                           "tutorial does; training is unchanged."), "value": "smooth"}])
     charts = html.Div([
         _graph(ids.ACCURACY_GRAPH, accuracy_figure(), "The discriminator's accuracy on real and on fake samples"),
-        _graph(ids.QUALITY_GRAPH, quality_figure(target), "An objective measure of how well the fakes match"),
+        _graph(ids.QUALITY_GRAPH, quality_figure(view.quality_lines(target), target.id),
+               "An objective measure of how well the fakes match"),
     ], className="charts")
-    return html.Div(samples, className="samples-area"), charts
+    return html.Div([samples, options], className="samples-area"), charts
 
 
 def stores() -> list:
@@ -114,10 +121,11 @@ def register(app, registry) -> None:
         State(ids.VIEW, "data"),
         State(ids.NOTICE, "data"),
         State(ids.LARGE_TYPE, "value"),
+        State(ids.VIEW_OPTIONS, "value"),
         prevent_initial_call=True,
         running=[(Output(ids.TICK, "max_intervals"), 0, -1)],  # held while in flight
     )
-    def tick(_n, sid, view, notice, large):
+    def tick(_n, sid, view, notice, large, options):
         session = registry.get(sid)
         if session is None:
             return (no_update,) * 6 + ("Your session has ended. Reload the page.", True, no_update)
@@ -125,24 +133,53 @@ def register(app, registry) -> None:
         notice = notice if isinstance(notice, str) else ""
         last = view.get("last") if type(view.get("last")) is int else -1
         snap = session.snapshot(since=last)
+        if view.get("run") != snap.run_id:  # a new run: its whole history, counted from its start
+            last = -1
+            snap = session.snapshot()
         keep_ticking = snap.state == "running"
         target = get_target(snap.config.target)
+        kind = view_for(target)
+        options = frozenset(o for o in options if isinstance(o, str)) if isinstance(options, list) else frozenset()
         newest = max([p.iteration for p in snap.history[-1:] + snap.quality[-1:]], default=last)
-        new_view = {"run": snap.run_id, "version": snap.version, "last": newest}
+        drawn_options = sorted(options)
+        new_view = {"run": snap.run_id, "version": snap.version, "last": newest, "options": drawn_options}
         status = render_status(snap, notice)
+        big = isinstance(large, list) and "large" in large
         if view.get("run") != snap.run_id:  # first draw, or a reset: whole figures
             _, new_view["smooth"] = accuracy_extension(snap.history)
-            big = isinstance(large, list) and "large" in large
-            return (samples_figure(target, snap.real, _shown_fake(snap), big), accuracy_figure(snap.history, big),
-                    None, quality_figure(target, snap.quality, big), None, str(snap.iteration), status,
+            return (kind.samples_figure(target, snap.real, _shown_fake(snap), big, options),
+                    accuracy_figure(snap.history, big), None,
+                    quality_figure(kind.quality_lines(target), target.id, snap.quality, big), None,
+                    str(snap.iteration), status,
                     not keep_ticking, new_view)
-        if view.get("version") == snap.version:
+        redraw = view.get("options") != drawn_options  # the samples drawn another way
+        if view.get("version") == snap.version and not redraw:
             return (no_update,) * 7 + (not keep_ticking, no_update)
         smooth = view.get("smooth") if _pair(view.get("smooth")) else [None, None]
         accuracy, new_view["smooth"] = accuracy_extension(snap.history, smooth)
-        return (_fake_patch(_shown_fake(snap)), no_update, accuracy or no_update, no_update,
-                quality_extension(target, snap.quality) or no_update, str(snap.iteration), status,
+        samples = (kind.samples_figure(target, snap.real, _shown_fake(snap), big, options) if redraw
+                   else kind.samples_patch(target, _shown_fake(snap), options))
+        return (samples, no_update, accuracy or no_update, no_update,
+                quality_extension(kind.quality_lines(target), snap.quality) or no_update, str(snap.iteration), status,
                 not keep_ticking, new_view)
+
+    @app.callback(
+        Output(ids.VIEW_OPTIONS, "style"),
+        Input(ids.TARGET, "value"),
+    )
+    def show_view_options(target):
+        """The curve options only where there are curves."""
+        kind = TARGETS[target].kind if isinstance(target, str) and target in TARGETS else None
+        return {"display": "block" if kind == "sequence" else "none"}
+
+    @app.callback(
+        Output(ids.TICK, "disabled", allow_duplicate=True),
+        Input(ids.VIEW_OPTIONS, "value"),
+        prevent_initial_call=True,
+    )
+    def redraw(_options):
+        """A view option changed: a tick (even while paused) draws the samples that way."""
+        return False
 
     # Large type for projectors: the page's class, and the graphs' fonts at once.
     app.clientside_callback(
@@ -160,11 +197,3 @@ def _pair(value) -> bool:
 def _shown_fake(snap):
     """No fake samples before the first iteration: a reset clears them."""
     return snap.fake if snap.iteration > 0 else snap.fake[:0]
-
-
-def _fake_patch(fake):
-    patch = Patch()
-    fx, fy = coords(fake)
-    patch["data"][1]["x"] = fx  # only the fake coordinates travel each tick
-    patch["data"][1]["y"] = fy
-    return patch

@@ -71,7 +71,7 @@ def test_healthz(client_and_registry):
     ("latent-size-box", {"$gt": 1}, "number"),
     ("seed", -5, "seed"),
     ("seed", 2**40, "seed"),
-    ("target-function", "sinusoids", "listed distributions"),
+    ("target-function", "letters-of-doom", "listed distributions"),
     ("target-function", {"$gt": 1}, "listed distributions"),
     ("speed", 99, "speed"),
 ])

@@ -4,9 +4,11 @@ import json
 import numpy as np
 from dash import html
 
-from app.figures import MAX_ACCURACY_POINTS, accuracy_extension, accuracy_figure, samples_figure
+from app.figures import MAX_ACCURACY_POINTS, accuracy_extension, accuracy_figure, quality_extension, quality_figure
 from app.parts.live import _shown_fake
 from app.status import render_status
+from app.views import curves, view_for
+from app.views.points import samples_figure
 from gan_core import get_target
 from gan_core.config import RunConfig
 from gan_core.session import HistoryPoint, Snapshot
@@ -71,19 +73,56 @@ def test_the_smoothed_accuracy_is_calm_where_the_raw_one_jumps():
     assert pieces == smooth
 
 
+def _headline(target_id):
+    return view_for(get_target(target_id)).quality_lines(get_target(target_id))["lines"][0][0]
+
+
 def test_quality_chart_shows_the_headline_metric_of_each_kind():
-    from app.figures import headline, quality_extension, quality_figure
     from gan_core.session import QualityPoint
 
-    assert headline(get_target("x2"))["key"] == "mean_abs_error"
-    assert headline(get_target("ring8"))["key"] == "modes_covered"
-    assert headline(get_target("disk"))["key"] == "js"
+    assert _headline("x2") == "mean_abs_error"
+    assert _headline("ring8") == "modes_covered"
+    assert _headline("disk") == "js"
+    assert _headline("sinusoids") == "fit_residual"
+    spec = view_for(get_target("x2")).quality_lines(get_target("x2"))
     points = [QualityPoint(100, {"mean_abs_error": 0.3}), QualityPoint(200, {"mean_abs_error": 0.05})]
-    fig = quality_figure(get_target("x2"), points)
+    fig = quality_figure(spec, "x2", points)
     assert fig["data"][0]["y"] == [0.3, 0.05] and fig["layout"]["yaxis"]["type"] == "log"
     assert "lower is better" in fig["layout"]["title"]["text"]
-    update, traces, _ = quality_extension(get_target("x2"), points[1:])
+    update, traces, _ = quality_extension(spec, points[1:])
     assert update == {"x": [[200]], "y": [[0.05]]} and traces == [0]
+
+
+def test_curves_are_drawn_as_a_few_line_traces_and_patched_by_their_values_only():
+    target = get_target("sinusoids")
+    real = target.sample(np.random.default_rng(0), 500)
+    fig = curves.samples_figure(target, real, real[::-1])
+    json.dumps(fig)
+    real_trace, fake_trace = fig["data"]
+    assert real_trace["mode"] == fake_trace["mode"] == "lines"
+    assert real_trace["y"].count(None) == curves.SHOWN  # a handful, not 500 tangled curves
+    assert len(real_trace["y"]) == curves.SHOWN * (target.dim + 1)
+    assert real_trace["line"]["color"] != fake_trace["line"]["color"] and fake_trace["line"]["dash"] == "dash"
+    patch = curves.samples_patch(target, real).to_plotly_json()
+    assert len(json.dumps(patch)) < 4000 and "x" not in json.dumps(patch["operations"][0]["location"])
+
+
+def test_smoothing_a_curve_takes_a_rolling_mean_of_five_and_keeps_its_ends():
+    target = get_target("sinusoids")
+    noisy = np.tile(np.r_[0.0, 1.0], 25)[None, :].repeat(2, 0)
+    _, raw = curves._joined(target, noisy)
+    _, smooth = curves._joined(target, noisy, smooth=True)
+    inner = [v for v in smooth[5:45] if v is not None]
+    assert max(raw[:50]) - min(raw[:50]) == 1.0 and max(inner) - min(inner) <= 0.2
+    assert abs(smooth[0] - np.mean([0, 1, 0])) < 1e-3  # the end averages the points it has
+
+
+def test_status_says_the_curve_metrics_and_warns_of_mode_collapse():
+    config = RunConfig().replace(target="sinusoids")
+    metrics = {"fit_residual": 0.021, "frequency_w1": 0.4, "collapsed": 1.0, "diversity": 0.01}
+    text = _text(render_status(_snap(config=config, metrics=metrics, real=np.zeros((500, 50), np.float32),
+                                     fake=np.zeros((500, 50), np.float32))))
+    assert "fit residual 0.021" in text and "frequency W1 0.400" in text and "mode collapse" in text
 
 
 def test_status_says_state_speed_metrics_message_and_notice():

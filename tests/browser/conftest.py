@@ -61,3 +61,18 @@ def the_session(dash_app):
 
 def status(duo) -> str:
     return duo.find_element("#status").text
+
+
+def open_page(duo, dash_app, size=(1024, 768)):
+    """Serve the app, open it at this window size and wait for the tab's session."""
+    duo.start_server(dash_app)
+    viewport(duo, *size)
+    poll(lambda: "Ready" in status(duo))
+    return the_session(dash_app)
+
+
+def choose_target(duo, session, target_id: str, words: str) -> None:
+    """Pick a target from the dropdown as a person does (its description contains `words`)."""
+    duo.find_element("#target-function").click()
+    poll(lambda: duo.find_element(f"[role='option'] [title*='{words}']")).click()
+    poll(lambda: session.config.target == target_id)

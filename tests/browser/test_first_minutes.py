@@ -5,16 +5,9 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from tests.browser.conftest import counter, poll, severe_logs, status, the_session, viewport
+from tests.browser.conftest import counter, open_page, poll, severe_logs, status, the_session, viewport
 
 SIZES = [(1024, 768), (1280, 720), (390, 844)]
-
-
-def _open(duo, dash_app, size=(1024, 768)):
-    duo.start_server(dash_app)
-    viewport(duo, *size)
-    poll(lambda: "Ready" in status(duo))
-    return the_session(dash_app)
 
 
 def _type(duo, box_id, text):
@@ -29,7 +22,7 @@ def _box(duo, box_id) -> str:
 
 
 def test_typed_value_then_start_at_once_trains(dash_duo, dash_app):
-    session = _open(dash_duo, dash_app)
+    session = open_page(dash_duo, dash_app)
     box = dash_duo.find_element("#latent-size-box")
     box.send_keys(Keys.CONTROL, "a")
     box.send_keys("9")
@@ -39,7 +32,7 @@ def test_typed_value_then_start_at_once_trains(dash_duo, dash_app):
 
 
 def test_rapid_setting_changes_while_training_keep_it_training(dash_duo, dash_app):
-    session = _open(dash_duo, dash_app)
+    session = open_page(dash_duo, dash_app)
     dash_duo.find_element("#start-button").click()
     poll(lambda: counter(dash_duo) > 0)
     handle = dash_duo.find_element("#latent-size [role='slider']")
@@ -62,7 +55,7 @@ def test_rapid_setting_changes_while_training_keep_it_training(dash_duo, dash_ap
 
 
 def test_learning_rate_shows_and_takes_real_values(dash_duo, dash_app):
-    session = _open(dash_duo, dash_app)
+    session = open_page(dash_duo, dash_app)
     assert _box(dash_duo, "learning-rate-box") == "0.001"
     handle = dash_duo.find_element("#learning-rate [role='slider']")
     assert handle.get_attribute("aria-valuetext") == "0.001"
@@ -89,7 +82,7 @@ def test_learning_rate_shows_and_takes_real_values(dash_duo, dash_app):
     ("learning-rate", "0.1", "g_learning_rate", 0.1),
 ])
 def test_a_clicked_mark_is_the_value_written_on_it(dash_duo, dash_app, slider, label, setting, value):
-    session = _open(dash_duo, dash_app)
+    session = open_page(dash_duo, dash_app)
     mark = next(m for m in dash_duo.find_elements(f"#{slider} .dash-slider-mark") if m.text == label)
     ActionChains(dash_duo.driver).move_to_element(mark).click().perform()
     poll(lambda: getattr(session.config, setting) == value)
@@ -97,7 +90,7 @@ def test_a_clicked_mark_is_the_value_written_on_it(dash_duo, dash_app, slider, l
 
 
 def test_every_slider_shows_its_value_without_hovering(dash_duo, dash_app):
-    _open(dash_duo, dash_app)
+    open_page(dash_duo, dash_app)
     shown = {b: _box(dash_duo, b) for b in ("latent-size-box", "hidden-nodes-box", "learning-rate-box")}
     assert shown == {"latent-size-box": "5", "hidden-nodes-box": "16", "learning-rate-box": "0.001"}
     for box in shown:
@@ -105,7 +98,7 @@ def test_every_slider_shows_its_value_without_hovering(dash_duo, dash_app):
 
 
 def test_reset_draws_a_new_seed_and_a_kept_seed_reproduces_the_run(dash_duo, dash_app):
-    session = _open(dash_duo, dash_app)
+    session = open_page(dash_duo, dash_app)
     first = int(_box(dash_duo, "seed"))
     assert first == session.config.seed
     dash_duo.find_element("#reset-button").click()
@@ -125,7 +118,7 @@ def test_reset_draws_a_new_seed_and_a_kept_seed_reproduces_the_run(dash_duo, das
 
 
 def test_a_run_that_blows_up_pauses_as_diverged_with_advice(dash_duo, dash_app):
-    session = _open(dash_duo, dash_app)
+    session = open_page(dash_duo, dash_app)
     _type(dash_duo, "learning-rate-box", "1")  # Adam at 1: the fakes fly off, no NaN needed
     poll(lambda: session.config.g_learning_rate == 1.0)
     dash_duo.find_element("#speed [role='slider']").send_keys(Keys.END)
@@ -138,7 +131,7 @@ def test_a_run_that_blows_up_pauses_as_diverged_with_advice(dash_duo, dash_app):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_the_graphs_fit_the_screen(dash_duo, dash_app, size):
-    _open(dash_duo, dash_app, size)
+    open_page(dash_duo, dash_app, size)
     width, height = size
     rects = dash_duo.driver.execute_script(
         "return ['samples-graph', 'accuracy-graph', 'quality-graph', 'start-button'].map(function (id) {"
@@ -157,7 +150,7 @@ def test_the_graphs_fit_the_screen(dash_duo, dash_app, size):
 
 
 def test_two_d_targets_are_drawn_to_scale(dash_duo, dash_app):
-    session = _open(dash_duo, dash_app)
+    session = open_page(dash_duo, dash_app)
     dash_duo.find_element("#target-function").click()
     poll(lambda: dash_duo.find_element("[role='option'] [title*='disk']")).click()
     poll(lambda: session.config.target == "disk")
@@ -171,7 +164,7 @@ def test_two_d_targets_are_drawn_to_scale(dash_duo, dash_app):
 
 
 def test_no_cloud_share_button_and_real_and_fake_differ_in_shape(dash_duo, dash_app):
-    _open(dash_duo, dash_app)
+    open_page(dash_duo, dash_app)
     ActionChains(dash_duo.driver).move_to_element(dash_duo.find_element("#samples-graph")).perform()
     titles = poll(lambda: dash_duo.driver.execute_script(
         "return Array.from(document.querySelectorAll('.modebar-btn')).map(function (b) {"
@@ -195,7 +188,7 @@ def _contrast(fg, bg):
 
 
 def test_accessible_names_and_contrast(dash_duo, dash_app):
-    _open(dash_duo, dash_app)
+    open_page(dash_duo, dash_app)
     names = poll(lambda: dash_duo.driver.execute_script(
         "var names = Array.from(document.querySelectorAll('[role=slider]')).map(function (h) {"
         "  return h.getAttribute('aria-label'); });"
@@ -216,7 +209,7 @@ def test_accessible_names_and_contrast(dash_duo, dash_app):
 
 
 def test_large_type_for_projectors(dash_duo, dash_app):
-    _open(dash_duo, dash_app)
+    open_page(dash_duo, dash_app)
     size = "return document.querySelector('#samples-graph .js-plotly-plot')._fullLayout.font.size"
     before = poll(lambda: dash_duo.driver.execute_script(size))  # once the graph is drawn
     dash_duo.find_element("#large-type input").click()

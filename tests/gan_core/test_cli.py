@@ -22,8 +22,8 @@ def _run(*args, timeout=300):
     (["train", "--samples-csv", "/no/such/dir/x.csv"], "does not exist"),
     (["train", "--bogus"], "unrecognized"),
     (["fly"], "invalid choice"),
-    (["recommended", "--targets", "sinusoids"], "no recommendation"),
-    (["train", "--preset", "recommended", "--target", "sinusoids"], "no recommendation"),
+    (["recommended", "--targets", "nope"], "no recommendation"),
+    (["train", "--preset", "recommended", "--target", "nope"], "--target"),
     ([], "required"),
 ])
 def test_bad_arguments_exit_2_with_one_line(args, words, capsys):
@@ -69,7 +69,7 @@ def test_train_writes_json_samples_and_a_loadable_generator(tmp_path):
 def test_preset_and_flags_combine():
     proc = _run("train", "--preset", "tutorial", "--steps", "50", "--json", "--hidden-nodes", "7")
     cfg = json.loads(proc.stdout)["config"]
-    assert cfg["g_hidden_nodes"] == cfg["d_hidden_nodes"] == 7 and cfg["activation"] == "relu"
+    assert cfg["g_hidden_nodes"] == cfg["d_hidden_nodes"] == 7 and cfg["g_activation"] == cfg["d_activation"] == "relu"
 
 
 def test_a_reader_that_leaves_early_is_not_an_error():

@@ -70,7 +70,7 @@ def test_tutorial_preset_is_the_tutorial():
     t = preset("tutorial")
     assert (t.target, t.latent_size, t.latent_dist) == ("x2", 5, "gaussian")
     assert (t.g_hidden_layers, t.g_hidden_nodes, t.d_hidden_layers, t.d_hidden_nodes) == (1, 15, 1, 25)
-    assert (t.activation, t.optimizer, t.loss, t.batch_size) == ("relu", "adam", "nsgan", 64)
+    assert (t.g_activation, t.d_activation, t.g_optimizer, t.d_optimizer, t.loss, t.batch_size) == ("relu", "relu", "adam", "adam", "nsgan", 64)
     assert t.g_learning_rate == t.d_learning_rate == 1e-3
 
 

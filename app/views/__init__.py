@@ -1,0 +1,22 @@
+"""What each kind of data looks like on the page: one module per kind, the twin of
+gan_core/kinds/. Every module has the same public face:
+
+- `samples_figure(target, real, fake, large)`: the whole samples graph (real and fake);
+- `samples_patch(target, fake)`: the per-tick update of the fakes, a Dash `Patch`;
+- `quality_lines(target)`: the objective metrics the quality chart plots, and its axis;
+- `status_stats(target, metrics)`: the metrics the status line says, as (text, tooltip,
+  warning) triples.
+
+Every kind draws its samples in `samples-graph`, so the contract ids keep their meaning.
+"""
+from __future__ import annotations
+
+from types import ModuleType
+
+from app.views import curves, points
+
+VIEWS: dict[str, ModuleType] = {"function": points, "points": points, "sequence": curves}
+
+
+def view_for(target) -> ModuleType:
+    return VIEWS[target.kind]
