@@ -125,8 +125,7 @@ def quality_figure(spec: dict, target_id: str, quality: Sequence = (), large: bo
     """The objective metrics over time; `spec` comes from the target's view (`quality_lines`)."""
     its, series = quality_series(spec, quality)
     names = [name for _, name in spec["lines"]]
-    yaxis = {"title": {"text": names[0] if len(names) == 1 else "lower is better" if spec["better"] == "lower"
-                       else "higher is better"}}
+    yaxis = {"title": {"text": names[0] if len(names) == 1 else "log scale" if spec["log"] else ""}}
     if spec["log"]:
         yaxis.update(type="log", dtick=1)  # a label at each power of ten only
     if "range" in spec:
@@ -138,7 +137,14 @@ def quality_figure(spec: dict, target_id: str, quality: Sequence = (), large: bo
             for k, (name, values) in enumerate(zip(names, series))]
     return {"data": data,
             "layout": base_layout(f"Quality ({spec['better']} is better)", large, xaxis=_ITERATION_AXIS, yaxis=yaxis,
-                                  showlegend=len(names) > 1, uirevision=target_id)}
+                                  showlegend=len(names) > 1, uirevision=target_id, **_legend_inside(large))}
+
+
+def _legend_inside(large: bool) -> dict:
+    """Several quality lines: their legend inside the plot's top right, clear of the title."""
+    sizes = font_sizes(large)
+    return {"legend": {"x": 0.99, "xanchor": "right", "y": 0.99, "yanchor": "top", "bgcolor": "rgba(255,255,255,0.75)",
+                       "font": {"size": sizes["legend"]}}}
 
 
 def quality_extension(spec: dict, quality: Sequence):

@@ -18,7 +18,8 @@ def _x(target) -> np.ndarray:
 
 
 def _joined(target, curves: np.ndarray, smooth: bool = False) -> tuple[list, list]:
-    """SHOWN curves as one trace: x and y with a gap (None) between curves."""
+    """SHOWN curves as one trace: x and y with a gap (None) between curves. x is always
+    drawn for SHOWN curves, so a trace that starts empty fills in when its values arrive."""
     curves = np.asarray(curves, dtype=np.float64)[:SHOWN]
     if smooth and len(curves):
         # a rolling mean over the points that exist: the ends average fewer, not zeros
@@ -27,11 +28,10 @@ def _joined(target, curves: np.ndarray, smooth: bool = False) -> tuple[list, lis
         counts = np.convolve(np.ones(curves.shape[1]), kernel, mode="same")
         curves = sums / counts
     x = np.round(_x(target), 3).tolist()
-    xs, ys = [], []
+    ys = []
     for c in np.round(curves, 4):
-        xs += x + [None]
         ys += c.tolist() + [None]
-    return xs, ys
+    return (x + [None]) * SHOWN, ys
 
 
 def samples_figure(target, real: np.ndarray, fake: np.ndarray, large: bool = False,
@@ -50,7 +50,7 @@ def samples_figure(target, real: np.ndarray, fake: np.ndarray, large: bool = Fal
         "layout": base_layout(f"Samples: {target.label}", large,
                               xaxis={"range": list(target.x_range), "title": {"text": "x"}, "zeroline": False},
                               yaxis={"range": [low - pad, high + pad], "title": {"text": "value"}, "zeroline": False},
-                              uirevision=target.id),
+                              showlegend=True, uirevision=target.id),
     }
 
 

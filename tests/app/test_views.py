@@ -103,6 +103,8 @@ def test_curves_are_drawn_as_a_few_line_traces_and_patched_by_their_values_only(
     assert real_trace["y"].count(None) == curves.SHOWN  # a handful, not 500 tangled curves
     assert len(real_trace["y"]) == curves.SHOWN * (target.dim + 1)
     assert real_trace["line"]["color"] != fake_trace["line"]["color"] and fake_trace["line"]["dash"] == "dash"
+    empty = curves.samples_figure(target, real, real[:0])["data"][1]
+    assert len(empty["x"]) == len(real_trace["x"]) and empty["y"] == []  # x waits for the first fakes
     patch = curves.samples_patch(target, real).to_plotly_json()
     assert len(json.dumps(patch)) < 4000 and "x" not in json.dumps(patch["operations"][0]["location"])
 

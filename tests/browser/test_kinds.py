@@ -20,6 +20,8 @@ def test_sinusoid_curves_are_drawn_as_lines_and_move_while_training(dash_duo, da
     poll(lambda: counter(dash_duo) > 1000, timeout=60)
     later = poll(lambda: dash_duo.driver.execute_script(CURVE_Y))
     assert first != later  # G's curves morph as it learns
+    assert dash_duo.driver.execute_script(  # and are drawn: every value has its x
+        "var t = document.querySelector('#samples-graph .js-plotly-plot').data[1]; return t.x.length == t.y.length;")
     assert "fit residual" in status(dash_duo)
     # The tutorial's rolling mean, as a view option shown for curves only.
     smooth = dash_duo.find_element("#view-options input")
