@@ -412,7 +412,10 @@ class TrainingSession:
             return None
         if self._speed is None:
             return ("train", run_id, int(np.clip(self._rate * _PUBLISH_SECONDS, 8, 20_000)) if self._rate else 64)
-        return ("train", run_id, max(1, int(round(self._speed * _PUBLISH_SECONDS))))
+        # Paced: a chunk is what the pace asks for in a publication's time, but never more than
+        # the machine does in that time (a DCGAN does tens a second, not a thousand).
+        pace = min(self._speed, self._rate) if self._rate else min(self._speed, 80.0)
+        return ("train", run_id, max(1, int(round(pace * _PUBLISH_SECONDS))))
 
     def _work(self) -> None:
         me = threading.current_thread()

@@ -38,6 +38,9 @@ class Target:
     mode_sigma: float | None = None
     # sinusoid curves: the range their frequencies are drawn from
     frequency_range: tuple[float, float] | None = None
+    # images: side length (square, one grey channel) and the loader of (images, labels, classes)
+    side: int | None = None
+    loader: Callable[[], tuple[np.ndarray, np.ndarray, tuple[str, ...]]] | None = field(default=None, repr=False)
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return np.asarray(self.sampler(rng, n), dtype=np.float32).reshape(n, self.dim)
@@ -115,6 +118,21 @@ def _sinusoids(rng, n):
     return np.sin(offset + SINUSOID_X[None, :] * mul) / 2 + 0.5
 
 
+def _images(id_, label, description, module: str, side: int) -> Target:
+    """An image set, loaded (rendered, cached) only when a run first samples it."""
+    def loader():
+        import importlib
+
+        return importlib.import_module(f"gan_core.data.{module}").load()
+
+    def sampler(rng, n):
+        images = loader()[0]
+        return images[rng.integers(0, len(images), n)].reshape(n, side * side)
+
+    return Target(id_, label, description, "image", side * side, (0.0, float(side)), (-1.0, 1.0), sampler,
+                  side=side, loader=loader)
+
+
 _ring = [(np.cos(a), np.sin(a)) for a in np.arange(8) * (2 * np.pi / 8)]
 _grid = [(x, y) for x in np.linspace(-1, 1, 5) for y in np.linspace(-1, 1, 5)]
 _triangle = [(0.7 * np.cos(a), 0.7 * np.sin(a)) for a in np.pi / 2 + np.arange(3) * 2 * np.pi / 3]
@@ -148,6 +166,10 @@ _ALL = [
              _triangle, 0.08, 1.2),
     Target("sinusoids", "Sinusoid curves", "Whole curves sin(offset + x·mul)/2 + 0.5 of 50 points, as in the sinusoid tutorial.",
            "sequence", 50, (0.0, 4.9), (0.0, 1.0), _sinusoids, frequency_range=(1.0, 2.0)),
+    _images("letters", "Letters A–Z, a–z", "28×28 grey letters drawn from a font with random rotation, shear, size, "
+            "position and stroke width, as in the letters tutorial (13,000 images).", "letters", 28),
+    _images("digits", "Handwritten digits", "Real handwritten digits 0-9 (scikit-learn's 1,797 UCI digits), shown "
+            "at 16×16.", "digits", 16),
 ]
 
 TARGETS: dict[str, Target] = {t.id: t for t in _ALL}

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from app.views import curves, points
+from app.views import curves, images, points
 
-VIEWS: dict[str, ModuleType] = {"function": points, "points": points, "sequence": curves}
+VIEWS: dict[str, ModuleType] = {"function": points, "points": points, "sequence": curves, "image": images}
 
 
 def view_for(target) -> ModuleType:

@@ -1,6 +1,6 @@
 """Kinds of data, each one module: its networks, its metrics and how its samples are written.
 
-A target declares its kind (`function`, `points`, `sequence`); `kind_of(target)` gives the
+A target declares its kind (`function`, `points`, `sequence`, `image`); `kind_of(target)` gives the
 module, whose public face is the same for every kind:
 
 - `build_generator(cfg, target)`, `build_discriminator(cfg, target)`: Keras models;
@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from gan_core.kinds import points, sequences
+from gan_core.kinds import images, points, sequences
 from gan_core.targets import KIND_ARCHITECTURES, Target
 
-KINDS: dict[str, ModuleType] = {"function": points, "points": points, "sequence": sequences}
+KINDS: dict[str, ModuleType] = {"function": points, "points": points, "sequence": sequences, "image": images}
 
 assert set(KINDS) <= set(KIND_ARCHITECTURES)
 

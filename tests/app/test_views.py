@@ -161,3 +161,27 @@ def test_status_says_why_the_speed_falls_short_and_when_learning_is_too_slow():
 def test_no_fake_samples_before_the_first_iteration():
     assert len(_shown_fake(_snap(iteration=0))) == 0
     assert len(_shown_fake(_snap(iteration=1))) == 500
+
+
+def test_images_travel_as_one_small_png_per_grid():
+    from app.views import images
+
+    target = get_target("digits")
+    real = target.sample(np.random.default_rng(0), 500)
+    fig = images.samples_figure(target, real, real[::-1])
+    assert [t["type"] for t in fig["data"]] == ["image", "image"]
+    assert all(t["source"].startswith("data:image/png;base64,") for t in fig["data"])
+    patch = json.dumps(images.samples_patch(target, real).to_plotly_json())
+    assert len(patch) < 40_000 and "source" in patch
+    letters = get_target("letters")
+    noisy = np.random.default_rng(1).uniform(-1, 1, (36, 784))  # the worst case for PNG
+    assert len(images.sprite(noisy, 28, *images.FAKE_GRID)) < 40_000
+
+
+def test_status_says_the_image_metrics_beside_the_real_ones():
+    config = RunConfig().replace(target="digits")
+    metrics = {"recognisable_share": 0.42, "real_recognisable_share": 0.95, "classes_covered": 3,
+               "classes_total": 10, "frechet_classifier": 12.3}
+    text = _text(render_status(_snap(config=config, metrics=metrics, real=np.zeros((500, 256), np.float32),
+                                     fake=np.zeros((500, 256), np.float32))))
+    assert "recognisable 42% (real: 95%)" in text and "classes 3/10" in text and "Fréchet 12.3" in text

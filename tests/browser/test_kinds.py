@@ -36,3 +36,22 @@ def test_sinusoid_curves_are_drawn_as_lines_and_move_while_training(dash_duo, da
 def test_the_curve_options_are_hidden_for_points(dash_duo, dash_app):
     open_page(dash_duo, dash_app)
     assert not dash_duo.find_element("#view-options").is_displayed()
+
+
+FAKE_SPRITE = "return document.querySelector('#samples-graph .js-plotly-plot').data[1].source || null;"
+
+
+def test_digits_are_drawn_as_an_image_grid_that_changes_while_training(dash_duo, dash_app):
+    session = open_page(dash_duo, dash_app)
+    choose_target(dash_duo, session, "digits", "handwritten digits")
+    poll(lambda: dash_duo.driver.execute_script(
+        "var g = document.querySelector('#samples-graph .js-plotly-plot');"
+        "return g.data[0].type == 'image' && g.data[0].source.length > 100;"), timeout=60)
+    dash_duo.find_element("#start-button").click()
+    poll(lambda: counter(dash_duo) > 0, timeout=90)
+    first = poll(lambda: dash_duo.driver.execute_script(FAKE_SPRITE))
+    poll(lambda: counter(dash_duo) > 60 and dash_duo.driver.execute_script(FAKE_SPRITE) != first, timeout=90)
+    poll(lambda: "recognisable" in status(dash_duo), timeout=30)
+    dash_duo.find_element("#pause-button").click()
+    poll(lambda: "Paused" in status(dash_duo))
+    assert severe_logs(dash_duo) == []

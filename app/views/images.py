@@ -1,0 +1,94 @@
+"""Images: a grid of the generator's pictures from the fixed noise (each cell morphs smoothly
+as G learns) beside a column of real ones. Each grid travels as one small PNG (a sprite of
+8-bit grey pixels, a few kilobytes), never as per-pixel JSON numbers."""
+from __future__ import annotations
+
+import base64
+import io
+
+import numpy as np
+from dash import Patch
+
+from app.figures import FAKE_COLOUR, REAL_COLOUR, base_layout
+
+FAKE_GRID = (6, 6)  # rows, columns of fakes
+REAL_GRID = (6, 2)
+GAP = 2  # pixels between cells
+
+
+def sprite(images: np.ndarray, side: int, rows: int, cols: int) -> str:
+    """rows × cols images in [-1, 1] as one grey PNG data URI (missing cells stay dark)."""
+    from PIL import Image
+
+    cell = side + GAP
+    canvas = np.full((rows * cell + GAP, cols * cell + GAP), 40, np.uint8)
+    pixels = np.clip((np.asarray(images[: rows * cols], np.float64) + 1.0) * 127.5, 0, 255).astype(np.uint8)
+    pixels &= 0xFC  # 64 grey levels: the eye sees no difference, and even noise stays < 40 KB
+    for k, img in enumerate(pixels):
+        r, c = divmod(k, cols)
+        canvas[GAP + r * cell: GAP + r * cell + side, GAP + c * cell: GAP + c * cell + side] = img.reshape(side, side)
+    out = io.BytesIO()
+    Image.fromarray(canvas, "L").save(out, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+
+
+def _width(side: int, cols: int) -> int:
+    return cols * (side + GAP) + GAP
+
+
+def samples_figure(target, real: np.ndarray, fake: np.ndarray, large: bool = False,
+                   options: frozenset = frozenset()) -> dict:
+    side = target.side
+    fake_w = _width(side, FAKE_GRID[1])
+    real_x0 = fake_w + 2 * side
+    height = FAKE_GRID[0] * (side + GAP) + GAP
+    axis = {"visible": False, "zeroline": False}
+    return {
+        "data": [
+            {"type": "image", "name": "real", "source": sprite(real, side, *REAL_GRID), "x0": real_x0, "y0": 0,
+             "hoverinfo": "skip"},
+            {"type": "image", "name": "fake (G)", "source": sprite(fake, side, *FAKE_GRID), "x0": 0, "y0": 0,
+             "hoverinfo": "skip"},
+        ],
+        "layout": base_layout(
+            f"Samples: {target.label}", large,
+            xaxis={**axis, "range": [-2, real_x0 + _width(side, REAL_GRID[1]) + 2], "constrain": "domain"},
+            yaxis={**axis, "range": [height + 2, -side * 0.9], "scaleanchor": "x", "constrain": "domain"},
+            annotations=[
+                {"x": fake_w / 2, "y": -2, "yanchor": "bottom", "text": "<b>fake (G)</b>", "showarrow": False,
+                 "font": {"color": FAKE_COLOUR}},
+                {"x": real_x0 + _width(side, REAL_GRID[1]) / 2, "y": -2, "yanchor": "bottom", "text": "<b>real</b>",
+                 "showarrow": False, "font": {"color": REAL_COLOUR}},
+            ],
+            showlegend=False, uirevision=target.id),
+    }
+
+
+def samples_patch(target, fake: np.ndarray, options: frozenset = frozenset()) -> Patch:
+    patch = Patch()
+    patch["data"][1]["source"] = sprite(fake, target.side, *FAKE_GRID)
+    return patch
+
+
+def quality_lines(target) -> dict:
+    return {"lines": [("recognisable_share", "recognisable fakes"), ("classes_covered_share", "classes covered")],
+            "better": "higher", "log": False, "range": [0, 1.02]}
+
+
+def status_stats(target, metrics) -> list[tuple[str, str, bool]]:
+    out = []
+    if "recognisable_share" in metrics:
+        real = metrics.get("real_recognisable_share")
+        out.append((f"recognisable {metrics['recognisable_share']:.0%}" + (f" (real: {real:.0%})" if real else ""),
+                    "Share of fakes that a classifier trained on the real images names with at least 90 % "
+                    "confidence (higher is better).", False))
+    if "classes_covered" in metrics:
+        few = metrics["classes_covered"] < 0.5 * metrics["classes_total"] and metrics["recognisable_share"] > 0.2
+        out.append((f"classes {metrics['classes_covered']}/{metrics['classes_total']}",
+                    "Classes that at least 1 % of the fakes are recognisably drawn as; few classes is mode collapse.",
+                    few))
+    if "frechet_classifier" in metrics:
+        out.append((f"Fréchet {metrics['frechet_classifier']:.1f}",
+                    "Fréchet distance between real and fake images in our classifier's features (lower is better; "
+                    "like FID, but with our small classifier, so only comparable with itself).", False))
+    return out

@@ -1,0 +1,167 @@
+"""Images: square grey pictures (letters, digits), each sample a flat row of pixels in [-1, 1].
+
+Networks (architecture `conv`, a small DCGAN; hidden nodes are channels C):
+  G: noise → Dense(s/4 · s/4 · 2C) → upsample ×2 → Conv 3×3, C (one more per hidden layer
+     beyond two) → upsample ×2 → Conv 3×3 → 1 channel
+  D: 2 × Conv 3×3 stride 2 (C, then 2C), dropout → one more stride-1 conv per hidden layer
+     beyond two → score.
+At C = 32 and 28×28 that is about 130 k parameters in G and 22 k in D: watchable live on
+a CPU core. `mlp` trains plain dense nets on the flat pixels, as the first GAN paper did.
+
+Metrics come from a small classifier trained on the real set at first use and cached
+(scikit-learn's MLP, 128 hidden units, a few seconds): the share of recognisable fakes (top
+class probability ≥ 0.9), the classes the fakes cover (≥ 1 % of them each; a collapsed G
+covers few), and the Fréchet distance between real and fake in the classifier's hidden
+features. Inception's weights cannot be downloaded here, so this is not the published FID:
+it is named `frechet_classifier`, and only comparable with itself.
+"""
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+import keras
+import numpy as np
+
+from gan_core.config import RunConfig
+from gan_core.models import activate, initializer, mlp_discriminator, mlp_generator, score
+from gan_core.targets import Target
+
+RECOGNISABLE = 0.9  # top class probability of a recognisable image
+COVERED = 0.01  # share of the fakes a class needs to count as covered
+_CLASSIFIER_VERSION = 1
+_classifier_lock = threading.Lock()
+
+
+def build_generator(cfg: RunConfig, target: Target) -> keras.Model:
+    if cfg.architecture != "conv":
+        return mlp_generator(cfg, target)
+    side, C = target.side, cfg.g_hidden_nodes
+    q = side // 4
+    z = keras.Input((cfg.latent_size,), name="latent")
+    x = keras.layers.Dense(q * q * 2 * C, kernel_initializer=initializer(cfg.g_activation, cfg.seed * 101),
+                           name="g_project")(z)
+    x = activate(keras.layers.Reshape((q, q, 2 * C), name="g_grid")(x), cfg.g_activation, "g_project_act")
+    # Channels halve as the size doubles: the work per image stays small (a CPU's budget).
+    for k in range(max(1, cfg.g_hidden_layers - 1)):
+        if k == 0:
+            x = keras.layers.UpSampling2D(2, interpolation="nearest", name="g_up_0")(x)
+        x = keras.layers.Conv2D(C, 3, padding="same", kernel_initializer=initializer(cfg.g_activation, cfg.seed * 101 + k + 1),
+                                name=f"g_conv_{k}")(x)
+        x = activate(x, cfg.g_activation, f"g_conv_{k}_act")
+    x = keras.layers.UpSampling2D(2, interpolation="nearest", name="g_up_1")(x)
+    init = keras.initializers.GlorotUniform(seed=cfg.seed * 101 + 50)
+    x = keras.layers.Conv2D(1, 3, padding="same", kernel_initializer=init, name="g_pixels",
+                            activation="tanh" if cfg.g_output == "tanh" else None)(x)
+    x = keras.layers.Reshape((side * side,), name="g_flat")(x)
+    return keras.Model(z, x, name="generator")
+
+
+def build_discriminator(cfg: RunConfig, target: Target) -> keras.Model:
+    if cfg.architecture != "conv":
+        return mlp_discriminator(cfg, target)
+    side, C = target.side, cfg.d_hidden_nodes
+    s = keras.Input((target.dim,), name="sample")
+    x = keras.layers.Reshape((side, side, 1), name="d_grid")(s)
+    for k in range(max(2, cfg.d_hidden_layers)):
+        stride = 2 if k < 2 else 1
+        x = keras.layers.Conv2D(C * (2 if k else 1), 3, strides=stride, padding="same",
+                                kernel_initializer=initializer(cfg.d_activation, cfg.seed * 101 + 60 + k),
+                                name=f"d_conv_{k}")(x)
+        x = activate(x, cfg.d_activation, f"d_conv_{k}_act")
+        if cfg.d_dropout:
+            x = keras.layers.Dropout(cfg.d_dropout, seed=cfg.seed * 101 + 70 + k, name=f"d_conv_{k}_drop")(x)
+    x = keras.layers.Flatten(name="d_flat")(x)
+    return keras.Model(s, score(x, cfg), name="discriminator")
+
+
+# ---- the judge ------------------------------------------------------------------------
+class Classifier:
+    """A one-hidden-layer classifier of the real images, as plain NumPy weights."""
+
+    def __init__(self, w1, b1, w2, b2, classes, real_mean, real_cov, real_recognisable):
+        self.w1, self.b1, self.w2, self.b2 = w1, b1, w2, b2
+        self.classes = tuple(classes)
+        self.real_mean, self.real_cov, self.real_recognisable = real_mean, real_cov, float(real_recognisable)
+
+    def features(self, x: np.ndarray) -> np.ndarray:
+        return np.maximum(x @ self.w1 + self.b1, 0.0)
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        logits = self.features(x) @ self.w2 + self.b2
+        logits -= logits.max(axis=1, keepdims=True)
+        e = np.exp(logits)
+        return e / e.sum(axis=1, keepdims=True)
+
+
+def classifier(target: Target) -> Classifier:
+    with _classifier_lock:
+        return _classifier(target)
+
+
+@lru_cache(maxsize=4)
+def _classifier(target: Target) -> Classifier:
+    from gan_core.data import cache_dir
+
+    path = cache_dir() / f"classifier-{target.id}-v{_CLASSIFIER_VERSION}-{target.dim}.npz"
+    if path.exists():
+        with np.load(path) as f:
+            return Classifier(*(f[k] for k in ("w1", "b1", "w2", "b2", "classes", "real_mean", "real_cov",
+                                               "real_recognisable")))
+    made = train_classifier(target)
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez(tmp, w1=made.w1, b1=made.b1, w2=made.w2, b2=made.b2, classes=np.array(made.classes),
+             real_mean=made.real_mean, real_cov=made.real_cov, real_recognisable=made.real_recognisable)
+    tmp.replace(path)
+    return made
+
+
+def train_classifier(target: Target, max_iter: int = 40) -> Classifier:
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    images, labels, classes = target.loader()
+    x = images.reshape(len(images), -1).astype(np.float64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        mlp = MLPClassifier((128,), alpha=1e-3, batch_size=128, max_iter=max_iter, random_state=0).fit(x, labels)
+    made = Classifier(mlp.coefs_[0], mlp.intercepts_[0], mlp.coefs_[1], mlp.intercepts_[1], classes,
+                      None, None, 0.0)
+    feats = made.features(x)
+    made.real_mean, made.real_cov = feats.mean(axis=0), np.cov(feats, rowvar=False)
+    made.real_recognisable = float((made.probabilities(x).max(axis=1) >= RECOGNISABLE).mean())
+    return made
+
+
+def frechet(mean_a, cov_a, mean_b, cov_b) -> float:
+    from scipy import linalg
+
+    eye = 1e-6 * np.eye(len(cov_a))  # dead ReLU features make the covariances singular
+    cov_a, cov_b = cov_a + eye, cov_b + eye
+    root = linalg.sqrtm(cov_a @ cov_b)
+    root = np.real(root)
+    return float(np.sum((mean_a - mean_b) ** 2) + np.trace(cov_a + cov_b - 2.0 * root))
+
+
+def metrics(target: Target, samples: np.ndarray) -> dict[str, float]:
+    judge = classifier(target)
+    x = np.clip(samples, -1.0, 1.0)
+    probs = judge.probabilities(x)
+    recognisable = probs.max(axis=1) >= RECOGNISABLE
+    # a class counts as covered by recognisable fakes only: noise "covers" nothing
+    shares = np.bincount(probs.argmax(axis=1)[recognisable], minlength=len(judge.classes)) / max(len(x), 1)
+    feats = judge.features(x)
+    out = {"recognisable_share": float(recognisable.mean()),
+           "classes_covered": int((shares >= COVERED).sum()), "classes_total": len(judge.classes),
+           "real_recognisable_share": judge.real_recognisable}
+    if len(x) > 2:
+        out["frechet_classifier"] = frechet(judge.real_mean, judge.real_cov, feats.mean(axis=0),
+                                            np.cov(feats, rowvar=False))
+    out["classes_covered_share"] = out["classes_covered"] / out["classes_total"]
+    return out
+
+
+def csv_header(target: Target) -> list[str]:
+    return [f"p{i}" for i in range(target.dim)]

@@ -1,0 +1,72 @@
+"""The image kind: offline data (rendered letters, bundled digits), the small DCGAN, the
+classifier that judges the fakes, and a generator whose fakes become recognisable."""
+import numpy as np
+import pytest
+
+from gan_core.config import RunConfig
+from gan_core.data import digits, letters
+from gan_core.gan import GAN, build_networks
+from gan_core.kinds.images import classifier
+from gan_core.metrics import compute_metrics
+from gan_core.recommended import recommended_config
+from gan_core.targets import get_target
+
+
+def test_letters_render_deterministically_per_seed_and_no_two_alike():
+    a, labels = letters.make(per_letter=3, seed=5)
+    b, _ = letters.make(per_letter=3, seed=5)
+    c, _ = letters.make(per_letter=3, seed=6)
+    assert a.shape == (3 * 52, 28, 28) and np.array_equal(a, b) and not np.array_equal(a, c)
+    assert len({img.tobytes() for img in a}) == len(a)  # jitter: every image its own
+    assert 0.03 < a.mean() < 0.4 and a.max() > 0.9  # ink on a dark ground
+    assert list(labels[:3]) == [0, 0, 0]
+
+
+def test_alike_cases_share_a_class():
+    assert letters.class_of("o") == letters.class_of("O") == "O"
+    assert letters.class_of("l") == "I" and letters.class_of("a") != letters.class_of("A")
+    assert len(letters.CLASSES) == 40
+
+
+def test_digits_ship_offline_at_16x16():
+    images, labels, classes = digits.load()
+    assert images.shape == (1797, 16, 16) and images.min() == -1.0 and images.max() <= 1.0
+    assert classes == tuple("0123456789") and set(labels) == set(range(10))
+
+
+def test_the_classifier_recognises_real_digits_and_not_noise():
+    target = get_target("digits")
+    real = compute_metrics(target, target.sample(np.random.default_rng(0), 500))
+    noise = compute_metrics(target, np.random.default_rng(0).uniform(-1, 1, (500, 256)))
+    assert real["recognisable_share"] > 0.8 and real["classes_covered"] == 10
+    assert noise["recognisable_share"] < 0.05 and noise["classes_covered"] <= 1
+    assert real["frechet_classifier"] < 0.2 * noise["frechet_classifier"]
+    one_digit = np.repeat(target.sample(np.random.default_rng(1), 1), 500, axis=0)
+    assert compute_metrics(target, one_digit)["classes_covered"] <= 1  # mode collapse shows
+    assert classifier(target) is classifier(target)  # trained once, then cached
+
+
+def test_the_dcgan_is_small_and_its_pictures_have_the_images_shape():
+    cfg = recommended_config("letters")
+    G, D = build_networks(cfg)
+    assert 30_000 < G.count_params() < 150_000 and D.count_params() < 50_000
+    assert any(layer.__class__.__name__ == "Conv2D" for layer in D.layers)
+    gan = GAN(cfg)
+    fakes = gan.generate(4)
+    assert fakes.shape == (4, 784) and fakes.min() >= -1 and fakes.max() <= 1
+
+
+def test_the_digit_generator_learns_recognisable_digits():
+    gan = GAN(recommended_config("digits", seed=0))
+    before = compute_metrics(gan.target, gan.fake_view())
+    gan.train(400)
+    after = compute_metrics(gan.target, gan.fake_view())
+    assert after["recognisable_share"] > max(0.2, 2 * before["recognisable_share"])
+    assert after["frechet_classifier"] < 0.5 * before["frechet_classifier"]
+
+
+@pytest.mark.parametrize("architecture", ["mlp", "conv"])
+def test_both_architectures_train_images(architecture):
+    gan = GAN(RunConfig(target="digits").replace(architecture=architecture, hidden_nodes=8, batch_size=16))
+    result = gan.train(3)
+    assert result.finite and gan.iteration == 3
