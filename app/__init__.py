@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 
 import dash
@@ -11,6 +12,7 @@ from app import guard
 from app import layout as page
 from app.parts import controls, live
 from app.registry import SessionRegistry
+from gan_core import prepare_data
 
 _ASSETS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "assets")
 
@@ -56,12 +58,21 @@ def create_app(registry: SessionRegistry | None = None) -> dash.Dash:
 
 
 def warm_up(dash_app: dash.Dash) -> None:
-    """Serve the page's first requests once before real traffic (plotly/dash#3971), and
-    start compiling the default network shape that the first tabs will train."""
+    """Serve the page's first requests once before real traffic (plotly/dash#3971), start
+    compiling the default network shape that the first tabs will train, and prepare the image
+    sets and their classifiers in the background."""
     client = dash_app.server.test_client()
     for path in ("/", "/_dash-layout", "/_dash-dependencies", "/healthz"):
         client.get(path)
     dash_app.registry.prefill()
+    threading.Thread(target=_prepare_data, name="gan-data", daemon=True).start()
+
+
+def _prepare_data() -> None:
+    try:
+        prepare_data()
+    except Exception:  # a missing package or font shows when a run of that target starts
+        pass
 
 
 app = create_app()

@@ -7,7 +7,7 @@ from gan_core.config import FIELDS, PRESETS, ConfigError, Field, RunConfig, pres
 from gan_core.targets import TARGETS, Target, get_target
 
 __all__ = ["FIELDS", "PRESETS", "ConfigError", "Field", "RunConfig", "preset", "TARGETS", "Target",
-           "get_target", "TrainingSession", "SessionError", "Snapshot", "STATES"]
+           "get_target", "prepare_data", "TrainingSession", "SessionError", "Snapshot", "STATES"]
 
 
 def __getattr__(name):
@@ -15,3 +15,13 @@ def __getattr__(name):
         from gan_core import session
         return getattr(session, name)
     raise AttributeError(name)
+
+
+def prepare_data() -> None:
+    """Render, load and cache every image set and its classifier (a server calls this in the
+    background at start-up: the first student to pick letters does not wait ~20 s)."""
+    from gan_core.kinds.images import prepare
+
+    for target in TARGETS.values():
+        if target.kind == "image":
+            prepare(target)

@@ -163,5 +163,12 @@ def metrics(target: Target, samples: np.ndarray) -> dict[str, float]:
     return out
 
 
+def prepare(target: Target) -> None:
+    """Load (or render) the image set and train (or load) its judge now, so that the first
+    run of this target starts without that wait."""
+    target.loader()
+    classifier(target)
+
+
 def csv_header(target: Target) -> list[str]:
     return [f"p{i}" for i in range(target.dim)]

@@ -165,7 +165,9 @@ def test_two_d_targets_are_drawn_to_scale(dash_duo, dash_app):
 
 def test_no_cloud_share_button_and_real_and_fake_differ_in_shape(dash_duo, dash_app):
     open_page(dash_duo, dash_app)
-    ActionChains(dash_duo.driver).move_to_element(dash_duo.find_element("#samples-graph")).perform()
+    # Retried: the graph's element is replaced once Plotly's lazily loaded bundle arrives.
+    poll(lambda: ActionChains(dash_duo.driver).move_to_element(dash_duo.find_element("#samples-graph .js-plotly-plot"))
+         .perform() or True)
     titles = poll(lambda: dash_duo.driver.execute_script(
         "return Array.from(document.querySelectorAll('.modebar-btn')).map(function (b) {"
         "  return b.getAttribute('data-title'); });"))  # drawn once the pointer is over the graph
