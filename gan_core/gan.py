@@ -91,8 +91,9 @@ class GAN:
             out.append(self.G(z[start:start + 4096], training=False).numpy())
         return np.concatenate(out) if out else np.zeros((0, self.target.dim), np.float32)
 
-    def fake_view(self) -> np.ndarray:
-        return self.generate(z=self.fixed_z)
+    def fake_view(self, n: int | None = None) -> np.ndarray:
+        """G on the fixed noise batch (its first n vectors, if given)."""
+        return self.generate(z=self.fixed_z[:n])
 
     # ---- training -------------------------------------------------------------------
     def set_learning_rates(self, g: float, d: float) -> None:

@@ -27,6 +27,7 @@ import numpy as np
 
 from gan_core.config import LIVE_FIELDS, RunConfig, describe_fields
 from gan_core.gan import GAN, VIEW_SAMPLES
+from gan_core.kinds import kind_of
 from gan_core.metrics import compute_metrics
 from gan_core.targets import get_target
 
@@ -348,7 +349,8 @@ class TrainingSession:
                 return
             config = self._config
         gan = GAN(config)
-        fake = gan.fake_view()
+        fake = gan.fake_view()  # the whole batch: the first metrics judge it
+        metrics = MappingProxyType(compute_metrics(gan.target, fake))  # off the state lock
         with self._lock:
             if self._run_id != run_id:
                 return
@@ -356,7 +358,7 @@ class TrainingSession:
                 gan.set_learning_rates(self._config.g_learning_rate, self._config.d_learning_rate)
             self._gan, self._gan_run = gan, run_id
             self._compiled = gan.compiled
-            self._metrics = MappingProxyType(compute_metrics(gan.target, fake))
+            self._metrics = metrics
             self._fake = _frozen(fake)
             self._publish_locked()
 
@@ -470,13 +472,17 @@ class TrainingSession:
         """Train n iterations and publish; a run that blew up pauses as diverged."""
         t0 = time.perf_counter()
         result = gan.train(n)
-        fake = gan.fake_view()
+        # A kind may show fewer fakes than the metrics judge (a grid of images, not 500): the
+        # whole fixed batch is generated only when the metrics are due.
+        shown = getattr(kind_of(gan.target), "SHOWN", None)
+        fake = gan.fake_view(shown)
         finite = result.finite and bool(np.isfinite(fake).all())
         accuracy = gan.evaluate() if finite else {"d_accuracy_real": float("nan"), "d_accuracy_fake": float("nan")}
         now = time.perf_counter()
         metrics = None
         if finite and now - self._last_metrics >= _METRICS_SECONDS:
-            metrics = MappingProxyType(compute_metrics(gan.target, fake))
+            judged = fake if shown is None else gan.fake_view()
+            metrics = MappingProxyType(compute_metrics(gan.target, judged))
         # Outside the plot (said in the status), and far outside it (a run blowing up): both
         # measured here, off the state lock.
         outside = int(off_axes(gan.target, fake).sum()) if finite else 0

@@ -27,6 +27,7 @@ from gan_core.config import RunConfig
 from gan_core.models import activate, initializer, mlp_discriminator, mlp_generator, score
 from gan_core.targets import Target
 
+SHOWN = 36  # fakes the page shows each publication (the metrics use the whole fixed batch)
 RECOGNISABLE = 0.9  # top class probability of a recognisable image
 COVERED = 0.01  # share of the fakes a class needs to count as covered
 _CLASSIFIER_VERSION = 1

@@ -44,7 +44,10 @@ def test_a_paused_snapshot_always_carries_the_final_iteration(session, monkeypat
     gan, entered, gate = session._gan, threading.Event(), threading.Event()
     plain_train = gan.train
 
+    chunk = []
+
     def held_train(n):
+        chunk.append(n)
         entered.set()
         assert gate.wait(30)
         return plain_train(n)
@@ -59,7 +62,7 @@ def test_a_paused_snapshot_always_carries_the_final_iteration(session, monkeypat
     pauser.join(30)
     after = session.snapshot()
     assert during.state == RUNNING  # not "paused" beside a count that is about to change
-    assert after.state == PAUSED and after.iteration == during.iteration + 100
+    assert after.state == PAUSED and after.iteration == during.iteration + chunk[0]
 
 
 def test_step_runs_exactly_n(session):
