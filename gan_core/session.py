@@ -474,7 +474,7 @@ class TrainingSession:
         result = gan.train(n)
         # A kind may show fewer fakes than the metrics judge (a grid of images, not 500): the
         # whole fixed batch is generated only when the metrics are due.
-        shown = getattr(kind_of(gan.target), "SHOWN", None)
+        shown = kind_of(gan.target).SHOWN
         fake = gan.fake_view(shown)
         finite = result.finite and bool(np.isfinite(fake).all())
         accuracy = gan.evaluate() if finite else {"d_accuracy_real": float("nan"), "d_accuracy_fake": float("nan")}

@@ -7,6 +7,7 @@ run's own `numpy.random.Generator`, so runs are reproducible and independent.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -118,12 +119,16 @@ def _sinusoids(rng, n):
     return np.sin(offset + SINUSOID_X[None, :] * mul) / 2 + 0.5
 
 
+_LOADING = threading.Lock()
+
+
 def _images(id_, label, description, module: str, side: int) -> Target:
     """An image set, loaded (rendered, cached) only when a run first samples it."""
     def loader():
         import importlib
 
-        return importlib.import_module(f"gan_core.data.{module}").load()
+        with _LOADING:  # the server's warm-up and a first run must not both render the set
+            return importlib.import_module(f"gan_core.data.{module}").load()
 
     def sampler(rng, n):
         images = loader()[0]

@@ -10,7 +10,7 @@ classroom's load, would leave the page frozen rather than slow."""
 from __future__ import annotations
 
 import numpy as np
-from dash import ClientsideFunction, Input, Output, Patch, State, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, State, dcc, html, no_update
 
 from app import ids
 from app.figures import GRAPH_CONFIG, accuracy_extension, accuracy_figure, quality_extension, quality_figure

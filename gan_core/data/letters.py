@@ -36,7 +36,7 @@ CLASSES = sorted({class_of(c) for c in LETTERS}, key=LETTERS.index)
 
 def render(letter: str, rng: np.random.Generator) -> np.ndarray:
     """One jittered letter as a SIDE×SIDE float image in [0, 1] (ink is 1)."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     size = int(_RENDER * rng.uniform(0.55, 0.8))
     font = _font(size)

@@ -5,7 +5,9 @@ module, whose public face is the same for every kind:
 
 - `build_generator(cfg, target)`, `build_discriminator(cfg, target)`: Keras models;
 - `metrics(target, samples)`: every objective metric that applies, keyed by name;
-- `csv_header(target)`: the column names of `train --samples-csv`.
+- `csv_header(target)`: the column names of `train --samples-csv`;
+- `SHOWN`: how many fakes of the fixed batch the page shows each publication (None: all);
+- `fused_loop(cfg)`: whether the training loop compiles whole with XLA.
 
 Adding a kind means adding its module and a line below; the dashboard has the twin registry
 in app/views/.

@@ -18,7 +18,7 @@ import numpy as np
 from gan_core import metrics as m
 from gan_core.config import RunConfig
 from gan_core.models import activate, initializer, mlp_discriminator, score
-from gan_core.models import mlp_generator as build_generator  # noqa: F401
+from gan_core.models import mlp_generator as build_generator  # noqa: F401  (this kind's G)
 from gan_core.targets import Target
 
 KERNEL = 5
@@ -113,6 +113,13 @@ def metrics(target: Target, samples: np.ndarray) -> dict[str, float]:
         out["frequency_spread"] = float(frequency.std())
     out["collapsed"] = float(out["diversity"] < COLLAPSE_SHARE * out["real_diversity"])
     return out
+
+
+SHOWN = None  # every fake is judged each publication; the view picks its few curves
+
+
+def fused_loop(cfg: RunConfig) -> bool:
+    return True
 
 
 def csv_header(target: Target) -> list[str]:

@@ -173,7 +173,6 @@ def test_images_travel_as_one_small_png_per_grid():
     assert all(t["source"].startswith("data:image/png;base64,") for t in fig["data"])
     patch = json.dumps(images.samples_patch(target, real).to_plotly_json())
     assert len(patch) < 40_000 and "source" in patch
-    letters = get_target("letters")
     noisy = np.random.default_rng(1).uniform(-1, 1, (36, 784))  # the worst case for PNG
     assert len(images.sprite(noisy, 28, *images.FAKE_GRID)) < 40_000
 

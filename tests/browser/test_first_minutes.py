@@ -5,7 +5,7 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from tests.browser.conftest import counter, open_page, poll, severe_logs, status, the_session, viewport
+from tests.browser.conftest import counter, open_page, poll, severe_logs, status
 
 SIZES = [(1024, 768), (1280, 720), (390, 844)]
 
