@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import os
 import sys
 import time
@@ -15,6 +16,8 @@ from typing import Any, Sequence
 
 from gan_core.config import ALIASES, FIELD_BY_NAME, FIELDS, PRESETS, ConfigError, preset
 from gan_core.targets import TARGETS
+
+IMAGE_TARGETS = [t for t, v in TARGETS.items() if v.kind == "image"]
 
 MAX_STEPS = 10_000_000
 MAX_SAMPLES = 1_000_000
@@ -68,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--samples-csv", metavar="PATH", help="write generated samples here")
     train.add_argument("--n-samples", type=_positive_int("n-samples", MAX_SAMPLES), default=1_000,
                        help=f"how many generated samples --samples-csv writes (1 to {MAX_SAMPLES:,}; default 1,000)")
+    train.add_argument("--samples-png", metavar="PATH.png",
+                       help="image targets: write a square grid of generated images (up to 256 of --n-samples)")
     train.add_argument("--save-generator", metavar="PATH.keras", help="save G in Keras format")
     train.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
@@ -145,6 +150,11 @@ def cmd_train(args: argparse.Namespace) -> int:
         _check_writable("--samples-csv", args.samples_csv)
     if args.save_generator:
         _check_writable("--save-generator", args.save_generator, ".keras")
+    if args.samples_png:
+        if TARGETS[cfg.target].kind != "image":
+            raise UsageError(f"--samples-png: only for image targets ({', '.join(IMAGE_TARGETS)}); "
+                             f"{cfg.target} is a {TARGETS[cfg.target].kind} target, use --samples-csv")
+        _check_writable("--samples-png", args.samples_png, ".png")
 
     from gan_core.gan import GAN  # TensorFlow loads only once the arguments are known good
     from gan_core.kinds import kind_of
@@ -196,6 +206,14 @@ def cmd_train(args: argparse.Namespace) -> int:
             writer.writerow(header)
             writer.writerows([[f"{v:.6g}" for v in row] for row in rows])
         out["samples_csv"] = args.samples_csv
+    if args.samples_png:
+        from gan_core.kinds.images import grid_png
+
+        count = min(args.n_samples, 256)
+        cols = math.ceil(math.sqrt(count))
+        with open(args.samples_png, "wb") as fh:
+            fh.write(grid_png(gan.generate(count), gan.target.side, math.ceil(count / cols), cols))
+        out["samples_png"] = args.samples_png
     if args.save_generator:
         gan.G.save(args.save_generator)
         out["generator"] = args.save_generator

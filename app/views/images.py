@@ -4,32 +4,21 @@ as G learns) beside a column of real ones. Each grid travels as one small PNG (a
 from __future__ import annotations
 
 import base64
-import io
 
 import numpy as np
 from dash import Patch
 
 from app.figures import FAKE_COLOUR, REAL_COLOUR, base_layout
+from gan_core.kinds.images import GRID_GAP as GAP
+from gan_core.kinds.images import grid_png
 
 FAKE_GRID = (6, 6)  # rows, columns of fakes
 REAL_GRID = (6, 2)
-GAP = 2  # pixels between cells
 
 
 def sprite(images: np.ndarray, side: int, rows: int, cols: int) -> str:
     """rows × cols images in [-1, 1] as one grey PNG data URI (missing cells stay dark)."""
-    from PIL import Image
-
-    cell = side + GAP
-    canvas = np.full((rows * cell + GAP, cols * cell + GAP), 40, np.uint8)
-    pixels = np.clip((np.asarray(images[: rows * cols], np.float64) + 1.0) * 127.5, 0, 255).astype(np.uint8)
-    pixels &= 0xFC  # 64 grey levels: the eye sees no difference, and even noise stays < 40 KB
-    for k, img in enumerate(pixels):
-        r, c = divmod(k, cols)
-        canvas[GAP + r * cell: GAP + r * cell + side, GAP + c * cell: GAP + c * cell + side] = img.reshape(side, side)
-    out = io.BytesIO()
-    Image.fromarray(canvas, "L").save(out, format="PNG", optimize=True)
-    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+    return "data:image/png;base64," + base64.b64encode(grid_png(images, side, rows, cols)).decode("ascii")
 
 
 def _width(side: int, cols: int) -> int:

@@ -21,6 +21,8 @@ def _run(*args, timeout=300):
     (["train", "--save-generator", "g.h5"], ".keras"),
     (["train", "--samples-csv", "/no/such/dir/x.csv"], "does not exist"),
     (["train", "--bogus"], "unrecognized"),
+    (["train", "--target", "x2", "--samples-png", "x.png"], "only for image targets"),
+    (["train", "--target", "digits", "--samples-png", "x.jpg"], ".png"),
     (["fly"], "invalid choice"),
     (["recommended", "--targets", "nope"], "no recommendation"),
     (["train", "--preset", "recommended", "--target", "nope"], "--target"),
@@ -102,3 +104,19 @@ def test_recommended_trains_a_target_at_its_settings_and_judges_it():
     assert run["metrics"]["mean_abs_error"] <= 0.05 and run["missed"] == []
     cfg = json.loads(_run("train", "--preset", "recommended", "--target", "poly4", "--steps", "10", "--json").stdout)
     assert cfg["config"]["g_hidden_nodes"] == 64 and cfg["config"]["batch_size"] == 128
+
+
+def test_an_image_target_writes_a_grid_of_its_fakes_and_a_row_of_pixels_per_sample(tmp_path):
+    png, csv_path = tmp_path / "grid.png", tmp_path / "fakes.csv"
+    proc = _run("train", "--target", "digits", "--preset", "recommended", "--steps", "5", "--json",
+                "--samples-png", str(png), "--samples-csv", str(csv_path), "--n-samples", "10")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["samples_png"] == str(png) and "recognisable_share" in out["metrics"]
+    from PIL import Image
+
+    with Image.open(png) as img:  # 10 fakes in a 4-column grid of 16-pixel cells, 2 pixels apart
+        assert img.mode == "L" and img.size == (4 * 18 + 2, 3 * 18 + 2)
+    with open(csv_path) as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0][:2] == ["p0", "p1"] and len(rows) == 11 and len(rows[1]) == 256
