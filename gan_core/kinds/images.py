@@ -9,8 +9,9 @@ At C = 32 and 28×28 that is about 130 k parameters in G and 22 k in D: watchabl
 a CPU core. `mlp` trains plain dense nets on the flat pixels, as the first GAN paper did.
 
 Metrics come from a small classifier trained on the real set at first use and cached
-(scikit-learn's MLP, 128 hidden units, a few seconds): the share of recognisable fakes (top
-class probability ≥ 0.9), the classes the fakes cover (≥ 1 % of them each; a collapsed G
+(scikit-learn's MLP, 128 hidden units, a few seconds; it also learns a class "none of them"
+from noise, shuffled, blended and smeared real images): the share of recognisable fakes (a
+class named with probability ≥ 0.9), the classes the fakes cover (≥ 1 % of them each; a collapsed G
 covers few), and the Fréchet distance between real and fake in the classifier's hidden
 features. Inception's weights cannot be downloaded here, so this is not the published FID:
 it is named `frechet_classifier`, and only comparable with itself.
@@ -30,7 +31,7 @@ from gan_core.targets import Target
 SHOWN = 36  # fakes the page shows each publication (the metrics use the whole fixed batch)
 RECOGNISABLE = 0.9  # top class probability of a recognisable image
 COVERED = 0.01  # share of the fakes a class needs to count as covered
-_CLASSIFIER_VERSION = 1
+_CLASSIFIER_VERSION = 2
 _classifier_lock = threading.Lock()
 
 
@@ -89,10 +90,17 @@ class Classifier:
         return np.maximum(x @ self.w1 + self.b1, 0.0)
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
+        """One column per class, and a last one for "none of them"."""
         logits = self.features(x) @ self.w2 + self.b2
         logits -= logits.max(axis=1, keepdims=True)
         e = np.exp(logits)
         return e / e.sum(axis=1, keepdims=True)
+
+    def recognise(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(recognisable, class) per image: a class named with ≥ 90 % confidence, not "none"."""
+        probs = self.probabilities(x)
+        top = probs.argmax(axis=1)
+        return (probs.max(axis=1) >= RECOGNISABLE) & (top < len(self.classes)), top
 
 
 def classifier(target: Target) -> Classifier:
@@ -125,15 +133,34 @@ def train_classifier(target: Target, max_iter: int = 40) -> Classifier:
 
     images, labels, classes = target.loader()
     x = images.reshape(len(images), -1).astype(np.float64)
+    negatives = not_images(x, np.random.default_rng(0), 3 * len(x) // len(classes))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        mlp = MLPClassifier((128,), alpha=1e-3, batch_size=128, max_iter=max_iter, random_state=0).fit(x, labels)
+        mlp = MLPClassifier((128,), alpha=1e-3, batch_size=128, max_iter=max_iter, random_state=0).fit(
+            np.concatenate([x, negatives]), np.concatenate([labels, np.full(len(negatives), len(classes))]))
     made = Classifier(mlp.coefs_[0], mlp.intercepts_[0], mlp.coefs_[1], mlp.intercepts_[1], classes,
                       None, None, 0.0)
     feats = made.features(x)
     made.real_mean, made.real_cov = feats.mean(axis=0), np.cov(feats, rowvar=False)
-    made.real_recognisable = float((made.probabilities(x).max(axis=1) >= RECOGNISABLE).mean())
+    made.real_recognisable = float(made.recognise(x)[0].mean())
     return made
+
+
+def not_images(x: np.ndarray, rng: np.random.Generator, n: int) -> np.ndarray:
+    """Pictures that are none of the classes, as an untrained or confused G draws them: noise,
+    real pixels shuffled, two real images blended (a blurry average of shapes), and real
+    images smeared. Trained as a class of their own, they keep the classifier from naming a
+    blob as a letter with 90 % confidence."""
+    side = int(round(np.sqrt(x.shape[1])))
+    pick = lambda: x[rng.integers(0, len(x), n)]  # noqa: E731
+    noise = rng.uniform(-1.0, 1.0, x[:n].shape)
+    shuffled = rng.permuted(pick(), axis=1)
+    blended = 0.5 * (pick() + pick())
+    smeared = pick().reshape(n, side, side)
+    for axis in (1, 2):
+        smeared = sum(np.roll(smeared, k, axis=axis) for k in range(-2, 3)) / 5.0
+    parts = [noise, shuffled, blended, smeared.reshape(n, -1)]
+    return np.concatenate([p[: n // 4 + 1] for p in parts])[:n]
 
 
 def frechet(mean_a, cov_a, mean_b, cov_b) -> float:
@@ -149,10 +176,9 @@ def frechet(mean_a, cov_a, mean_b, cov_b) -> float:
 def metrics(target: Target, samples: np.ndarray) -> dict[str, float]:
     judge = classifier(target)
     x = np.clip(samples, -1.0, 1.0)
-    probs = judge.probabilities(x)
-    recognisable = probs.max(axis=1) >= RECOGNISABLE
+    recognisable, top = judge.recognise(x)
     # a class counts as covered by recognisable fakes only: noise "covers" nothing
-    shares = np.bincount(probs.argmax(axis=1)[recognisable], minlength=len(judge.classes)) / max(len(x), 1)
+    shares = np.bincount(top[recognisable], minlength=len(judge.classes)) / max(len(x), 1)
     feats = judge.features(x)
     out = {"recognisable_share": float(recognisable.mean()),
            "classes_covered": int((shares >= COVERED).sum()), "classes_total": len(judge.classes),
