@@ -23,5 +23,5 @@ def prepare_data() -> None:
     from gan_core.kinds.images import prepare
 
     for target in TARGETS.values():
-        if target.kind == "image":
+        if target.kind == "image" and not target.missing():
             prepare(target)

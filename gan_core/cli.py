@@ -122,10 +122,14 @@ def config_from_args(args: argparse.Namespace):
         if value is not None:
             changes[name] = value
     try:
-        return cfg.replace(**changes)
+        cfg = cfg.replace(**changes)
     except ConfigError as exc:
         flag = "--" + (exc.field or "").replace("_", "-")
         raise UsageError(f"{flag}: {exc}") from None
+    missing = TARGETS[cfg.target].missing()
+    if missing:
+        raise UsageError(f"--target: {missing}")
+    return cfg
 
 
 class _Progress:

@@ -63,6 +63,8 @@ RECOMMENDED: dict[str, tuple[dict[str, Any], dict[str, tuple[str, float]]]] = {
     # images` after 3 minutes of training, not by the 10,000-iteration test.
     "letters": (_IMAGES, _RECOGNISABLE),
     "digits": (_IMAGES, _RECOGNISABLE),
+    "mnist": (_IMAGES, _RECOGNISABLE),
+    "fashion-mnist": (_IMAGES, _RECOGNISABLE),
 }
 STEPS = 10_000
 SEEDS = range(5)

@@ -42,6 +42,8 @@ class Target:
     # images: side length (square, one grey channel) and the loader of (images, labels, classes)
     side: int | None = None
     loader: Callable[[], tuple[np.ndarray, np.ndarray, tuple[str, ...]]] | None = field(default=None, repr=False)
+    # data that may be absent from this machine: None when present, else how to add it
+    missing: Callable[[], str | None] = field(default=lambda: None, repr=False)
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return np.asarray(self.sampler(rng, n), dtype=np.float32).reshape(n, self.dim)
@@ -122,20 +124,28 @@ def _sinusoids(rng, n):
 _LOADING = threading.Lock()
 
 
-def _images(id_, label, description, module: str, side: int) -> Target:
+def _images(id_, label, description, module: str, side: int, function: str = "load", missing=None) -> Target:
     """An image set, loaded (rendered, cached) only when a run first samples it."""
     def loader():
         import importlib
 
         with _LOADING:  # the server's warm-up and a first run must not both render the set
-            return importlib.import_module(f"gan_core.data.{module}").load()
+            return getattr(importlib.import_module(f"gan_core.data.{module}"), function)()
 
     def sampler(rng, n):
         images = loader()[0]
         return images[rng.integers(0, len(images), n)].reshape(n, side * side)
 
     return Target(id_, label, description, "image", side * side, (0.0, float(side)), (-1.0, 1.0), sampler,
-                  side=side, loader=loader)
+                  side=side, loader=loader, missing=missing or (lambda: None))
+
+
+def _missing(function: str):
+    def missing():
+        from gan_core.data import mnist
+
+        return getattr(mnist, function)()
+    return missing
 
 
 _ring = [(np.cos(a), np.sin(a)) for a in np.arange(8) * (2 * np.pi / 8)]
@@ -175,6 +185,11 @@ _ALL = [
             "position and stroke width, as in the letters tutorial (13,000 images).", "letters", 28),
     _images("digits", "Handwritten digits", "Real handwritten digits 0-9 (scikit-learn's 1,797 UCI digits), shown "
             "at 16×16.", "digits", 16),
+    _images("mnist", "MNIST digits", "The 70,000 28×28 handwritten digits of MNIST, read from Keras's mnist.npz when "
+            "it is on the server.", "mnist", 28, "load_mnist", _missing("mnist_missing")),
+    _images("fashion-mnist", "Fashion-MNIST", "The 70,000 28×28 pictures of clothes of Fashion-MNIST, read from "
+            "Debian's dataset-fashion-mnist package when it is installed.", "mnist", 28, "load_fashion",
+            _missing("fashion_missing")),
 ]
 
 TARGETS: dict[str, Target] = {t.id: t for t in _ALL}

@@ -138,8 +138,7 @@ def layout() -> html.Div:
         html.Div([
             html.Label("Target distribution", htmlFor=ids.TARGET, id="target-label", className="control-label"),
             dcc.Dropdown(id=ids.TARGET, value=target_field.default, clearable=False, searchable=False,
-                         options=[{"label": html.Span(t.label, title=t.description), "value": t.id,
-                                   "title": t.description} for t in targets],
+                         options=[_target_option(t) for t in targets],
                          className="dropdown"),
             html.P("What G learns to imitate. New networks; a running run goes on.", id="target-help",
                    className="hint"),
@@ -157,6 +156,16 @@ def layout() -> html.Div:
         ], className="control"),
         seed_layout(),
     ], className="controls-panel")
+
+
+def _target_option(t) -> dict:
+    """A dropdown entry; a set whose files are not on this server is listed, disabled, with how
+    to add it."""
+    missing = t.missing()
+    if missing:
+        return {"label": html.Span(f"{t.label} (not on this server)", title=missing), "value": t.id,
+                "title": missing, "disabled": True}
+    return {"label": html.Span(t.label, title=t.description), "value": t.id, "title": t.description}
 
 
 def run_buttons() -> html.Div:
@@ -262,6 +271,8 @@ def register(app, registry) -> None:
                     if not isinstance(target, str) or target not in TARGETS:
                         raise ConfigError(f"target must be one of the listed distributions; got {clip_repr(target)}",
                                           "target")
+                    if TARGETS[target].missing():
+                        raise ConfigError(TARGETS[target].missing(), "target")
                     # Each target starts from its recommended settings; the sliders show them.
                     session.configure(message=recommendation_words(target), **changes_for(target))
                     for i, spec in enumerate(SLIDERS):

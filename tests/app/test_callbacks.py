@@ -259,3 +259,15 @@ def test_the_client_address_comes_from_the_router_only_when_trusted(client_and_r
     client.post("/_dash-update-component", json=command_body(client, other, "start-button",
                                                              values={"start-button": 1}), headers=headers)
     assert reg._client[other] == "203.0.113.9"
+
+
+def test_a_set_not_on_the_server_is_listed_disabled_and_refused(client_and_registry, monkeypatch, tmp_path):
+    monkeypatch.setenv("GAN_MNIST_PATH", str(tmp_path / "absent.npz"))
+    client, reg = client_and_registry
+    layout = json.dumps(client.get("/_dash-layout").get_json())
+    assert "MNIST digits (not on this server)" in layout and '"disabled": true' in layout
+    sid = reg.create()
+    before = reg.get(sid).config
+    payload = json.dumps(_command(client, sid, "target-function", **{"target-function": "mnist"}).get_json())
+    assert "Not applied" in payload and "mnist.npz" in payload
+    assert reg.get(sid).config == before
