@@ -143,15 +143,24 @@ class GAN:
     # ---- evaluation -----------------------------------------------------------------
     def evaluate(self, n: int = EVALUATE_SAMPLES) -> dict[str, float]:
         """D accuracy on n fresh real and n fresh fake samples (the tutorial used 100 + 100)."""
-        real = self.target.sample(self.rng, n).astype(np.float32)
-        g_w, d_w, _, _, g_nt, d_nt = self._state
-        scores = self._step.scores(g_w, d_w, g_nt, d_nt, real, self.latent(n))
-        real_s, fake_s = (s.numpy().ravel() for s in scores)
-        threshold = self.loss.threshold
-        if threshold is None:
-            threshold = 0.5 * (float(real_s.mean()) + float(fake_s.mean()))
+        real_s, fake_s, threshold = self._scores(self.target.sample(self.rng, n), self.latent(n))
         return {"d_accuracy_real": float((real_s > threshold).mean()),
                 "d_accuracy_fake": float((fake_s <= threshold).mean())}
+
+    def verdicts(self, real: np.ndarray, n_fakes: int) -> tuple[np.ndarray, np.ndarray]:
+        """How real D finds these real samples and the first n fakes of the fixed batch, from 0
+        (surely fake) to 1 (surely real): its score past its decision threshold, squashed."""
+        real_s, fake_s, threshold = self._scores(real, self.fixed_z[:n_fakes])
+        return tuple(1.0 / (1.0 + np.exp(-np.clip(s - threshold, -30, 30))) for s in (real_s, fake_s))
+
+    def _scores(self, real: np.ndarray, z: np.ndarray):
+        g_w, d_w, _, _, g_nt, d_nt = self._state
+        scores = self._step.scores(g_w, d_w, g_nt, d_nt, np.asarray(real, np.float32), z)
+        real_s, fake_s = (s.numpy().ravel() for s in scores)
+        threshold = self.loss.threshold
+        if threshold is None:  # a critic: midway between its mean scores
+            threshold = 0.5 * (float(real_s.mean()) + float(fake_s.mean()))
+        return real_s, fake_s, threshold
 
 
 def build_networks(cfg: RunConfig):

@@ -17,6 +17,7 @@ started or stepped: an open tab that never pressed Start costs a few kilobytes.
 from __future__ import annotations
 
 import collections
+import dataclasses
 import threading
 import time
 from dataclasses import dataclass, field
@@ -81,6 +82,10 @@ class Snapshot:
     off_axes: int = 0  # fakes outside the target's plot ranges
     compute_rate: float = 0.0  # iterations per second the machine manages inside a chunk
     speed: float | None = None  # the pace asked for (None: as fast as possible)
+    # kinds that show a few samples (images): D's verdict on the first shown reals and fakes,
+    # 0 (surely fake) to 1 (surely real); empty for the others
+    d_real: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    d_fake: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -257,10 +262,7 @@ class TrainingSession:
             snap = self._snapshot
             history = tuple(p for p in self._history if p.iteration > since)
             quality = tuple(p for p in self._quality if p.iteration > since)
-        return Snapshot(snap.state, snap.message, snap.iteration, snap.steps_per_second,
-                        snap.config, snap.real, snap.fake, history, snap.metrics,
-                        snap.version, snap.run_id, snap.compiled, quality, snap.off_axes,
-                        snap.compute_rate, snap.speed)
+        return dataclasses.replace(snap, history=history, quality=quality)
 
     @property
     def state(self) -> str:
@@ -336,6 +338,7 @@ class TrainingSession:
         self._quality.clear()
         self._metrics = MappingProxyType({})
         self._rate, self._last_metrics, self._far_chunks, self._off_axes = 0.0, 0.0, 0, 0
+        self._d_real = self._d_fake = _frozen(np.zeros(0))
         self._marks.clear()
         self._steps_wanted = 0
         self._compiled = False
@@ -379,7 +382,8 @@ class TrainingSession:
         self._snapshot = Snapshot(self._state, self._message, self._iteration, self._wall_rate(),
                                   self._config, self._real, self._fake, (), self._metrics,
                                   self._version, self._run_id, self._compiled, (), self._off_axes,
-                                  self._rate if self._state == RUNNING else 0.0, self._speed)
+                                  self._rate if self._state == RUNNING else 0.0, self._speed,
+                                  self._d_real, self._d_fake)
 
     def _wall_rate(self) -> float:
         """Iterations per second on the wall clock since Start, over the last few seconds:
@@ -485,6 +489,8 @@ class TrainingSession:
             metrics = MappingProxyType(compute_metrics(gan.target, judged))
         # Outside the plot (said in the status), and far outside it (a run blowing up): both
         # measured here, off the state lock.
+        if finite and shown is not None:
+            d_real, d_fake = gan.verdicts(self._real[:shown], shown)
         outside = int(off_axes(gan.target, fake).sum()) if finite else 0
         far = float(off_axes(gan.target, fake, margin=2.0).mean()) if finite and len(fake) else 0.0
         with self._lock:
@@ -502,6 +508,8 @@ class TrainingSession:
             if finite:
                 self._fake = _frozen(fake)
                 self._off_axes = outside
+                if shown is not None:
+                    self._d_real, self._d_fake = _frozen(d_real), _frozen(d_fake)
             if metrics is not None:
                 self._metrics, self._last_metrics = metrics, now
                 self._quality.append(QualityPoint(gan.iteration, metrics))

@@ -147,7 +147,7 @@ def register(app, registry) -> None:
         big = isinstance(large, list) and "large" in large
         if view.get("run") != snap.run_id:  # first draw, or a reset: whole figures
             _, new_view["smooth"] = accuracy_extension(snap.history)
-            return (kind.samples_figure(target, snap.real, _shown_fake(snap), big, options),
+            return (kind.samples_figure(target, snap.real, _shown_fake(snap), big, options, _verdicts(snap)),
                     accuracy_figure(snap.history, big), None,
                     quality_figure(kind.quality_lines(target), target.id, snap.quality, big), None,
                     str(snap.iteration), status,
@@ -157,8 +157,8 @@ def register(app, registry) -> None:
             return (no_update,) * 7 + (not keep_ticking, no_update)
         smooth = view.get("smooth") if _pair(view.get("smooth")) else [None, None]
         accuracy, new_view["smooth"] = accuracy_extension(snap.history, smooth)
-        samples = (kind.samples_figure(target, snap.real, _shown_fake(snap), big, options) if redraw
-                   else kind.samples_patch(target, _shown_fake(snap), options))
+        samples = (kind.samples_figure(target, snap.real, _shown_fake(snap), big, options, _verdicts(snap)) if redraw
+                   else kind.samples_patch(target, _shown_fake(snap), options, _verdicts(snap)))
         return (samples, no_update, accuracy or no_update, no_update,
                 quality_extension(kind.quality_lines(target), snap.quality) or no_update, str(snap.iteration), status,
                 not keep_ticking, new_view)
@@ -192,6 +192,11 @@ def register(app, registry) -> None:
 def _pair(value) -> bool:
     return isinstance(value, list) and len(value) == 2 and all(
         v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in value)
+
+
+def _verdicts(snap):
+    """D's verdicts on the shown samples, once there are fakes to judge."""
+    return (snap.d_real, snap.d_fake) if snap.iteration > 0 else ((), ())
 
 
 def _shown_fake(snap):

@@ -1,8 +1,9 @@
 """What each kind of data looks like on the page: one module per kind, the twin of
 gan_core/kinds/. Every module has the same public face:
 
-- `samples_figure(target, real, fake, large)`: the whole samples graph (real and fake);
-- `samples_patch(target, fake)`: the per-tick update of the fakes, a Dash `Patch`;
+- `samples_figure(target, real, fake, large, options, verdicts)`: the whole samples graph;
+  `options` are the view toggles, `verdicts` D's scores on the shown samples (images only);
+- `samples_patch(target, fake, options, verdicts)`: the per-tick update, a Dash `Patch`;
 - `quality_lines(target)`: the objective metrics the quality chart plots, and its axis;
 - `status_stats(target, metrics)`: the metrics the status line says, as (text, tooltip,
   warning) triples.

@@ -35,7 +35,7 @@ def _joined(target, curves: np.ndarray, smooth: bool = False) -> tuple[list, lis
 
 
 def samples_figure(target, real: np.ndarray, fake: np.ndarray, large: bool = False,
-                   options: frozenset = frozenset()) -> dict:
+                   options: frozenset = frozenset(), verdicts=((), ())) -> dict:
     rx, ry = _joined(target, real)
     fx, fy = _joined(target, fake, "smooth" in options)
     low, high = target.y_range
@@ -54,7 +54,7 @@ def samples_figure(target, real: np.ndarray, fake: np.ndarray, large: bool = Fal
     }
 
 
-def samples_patch(target, fake: np.ndarray, options: frozenset = frozenset()) -> Patch:
+def samples_patch(target, fake: np.ndarray, options: frozenset = frozenset(), verdicts=((), ())) -> Patch:
     patch = Patch()
     patch["data"][1]["y"] = _joined(target, fake, "smooth" in options)[1]  # x never changes
     return patch

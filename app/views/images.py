@@ -1,5 +1,6 @@
 """Images: a grid of the generator's pictures from the fixed noise (each cell morphs smoothly
-as G learns) beside a column of real ones. Each grid travels as one small PNG (a sprite of
+as G learns) beside a column of real ones, each with D's score on it (green: D says real;
+red: D says fake), as the letters tutorial shows them. Each grid travels as one small PNG (a sprite of
 8-bit grey pixels, a few kilobytes), never as per-pixel JSON numbers."""
 from __future__ import annotations
 
@@ -17,20 +18,63 @@ REAL_GRID = (6, 2)
 
 
 def sprite(images: np.ndarray, side: int, rows: int, cols: int) -> str:
-    """rows × cols images in [-1, 1] as one grey PNG data URI (missing cells stay dark)."""
-    return "data:image/png;base64," + base64.b64encode(grid_png(images, side, rows, cols)).decode("ascii")
+    """rows × cols images in [-1, 1] as one grey PNG data URI (missing cells stay dark), with a
+    band under each row where D's verdicts are written."""
+    png = grid_png(images, side, rows, cols, band=_band(side))
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _band(side: int) -> int:
+    return side // 2
 
 
 def _width(side: int, cols: int) -> int:
     return cols * (side + GAP) + GAP
 
 
-def samples_figure(target, real: np.ndarray, fake: np.ndarray, large: bool = False,
-                   options: frozenset = frozenset()) -> dict:
-    side = target.side
+VERDICT_REAL, VERDICT_FAKE = "#66bb6a", "#ff5252"  # D says real: green; fake: red (as the tutorial)
+
+
+def _geometry(side: int) -> tuple[int, int, int]:
     fake_w = _width(side, FAKE_GRID[1])
-    real_x0 = fake_w + 2 * side
-    height = FAKE_GRID[0] * (side + GAP) + GAP
+    return fake_w, fake_w + 2 * side, FAKE_GRID[0] * _row(side) + GAP  # fake width, real x0, height
+
+
+def _row(side: int) -> int:
+    return side + GAP + _band(side)
+
+
+def _verdict_notes(side: int, scores, x0: float, cols: int) -> list[dict]:
+    """D's verdict written under each image: its score, green when D says real."""
+    notes = []
+    for k, p in enumerate(np.asarray(scores, np.float64)):
+        r, c = divmod(k, cols)
+        notes.append({"x": x0 + GAP + c * (side + GAP) + side / 2, "y": GAP + r * _row(side) + side + _band(side) / 2,
+                      "yanchor": "middle", "text": f"{p:.2f}", "showarrow": False,
+                      "font": {"size": 11, "color": VERDICT_REAL if p > 0.5 else VERDICT_FAKE}})
+    return notes
+
+
+def _annotations(target, verdicts) -> list[dict]:
+    side = target.side
+    fake_w, real_x0, _ = _geometry(side)
+    d_real, d_fake = verdicts
+    return [
+        {"x": fake_w / 2, "y": -2, "yanchor": "bottom", "text": "<b>fake (G)</b>", "showarrow": False,
+         "font": {"color": FAKE_COLOUR}},
+        {"x": real_x0 + _width(side, REAL_GRID[1]) / 2, "y": -2, "yanchor": "bottom", "text": "<b>real</b>",
+         "showarrow": False, "font": {"color": REAL_COLOUR}},
+        *_verdict_notes(side, d_fake[: FAKE_GRID[0] * FAKE_GRID[1]], 0, FAKE_GRID[1]),
+        *_verdict_notes(side, d_real[: REAL_GRID[0] * REAL_GRID[1]], real_x0, REAL_GRID[1]),
+    ]
+
+
+def samples_figure(target, real: np.ndarray, fake: np.ndarray, large: bool = False,
+                   options: frozenset = frozenset(), verdicts=((), ())) -> dict:
+    """`verdicts`: D's score on the shown real and fake images (0 fake … 1 real), written on
+    each, green where D says real and red where it says fake."""
+    side = target.side
+    fake_w, real_x0, height = _geometry(side)
     axis = {"visible": False, "zeroline": False}
     return {
         "data": [
@@ -43,19 +87,14 @@ def samples_figure(target, real: np.ndarray, fake: np.ndarray, large: bool = Fal
             f"Samples: {target.label}", large,
             xaxis={**axis, "range": [-2, real_x0 + _width(side, REAL_GRID[1]) + 2], "constrain": "domain"},
             yaxis={**axis, "range": [height + 2, -side * 0.9], "scaleanchor": "x", "constrain": "domain"},
-            annotations=[
-                {"x": fake_w / 2, "y": -2, "yanchor": "bottom", "text": "<b>fake (G)</b>", "showarrow": False,
-                 "font": {"color": FAKE_COLOUR}},
-                {"x": real_x0 + _width(side, REAL_GRID[1]) / 2, "y": -2, "yanchor": "bottom", "text": "<b>real</b>",
-                 "showarrow": False, "font": {"color": REAL_COLOUR}},
-            ],
-            showlegend=False, uirevision=target.id),
+            annotations=_annotations(target, verdicts), showlegend=False, uirevision=target.id),
     }
 
 
-def samples_patch(target, fake: np.ndarray, options: frozenset = frozenset()) -> Patch:
+def samples_patch(target, fake: np.ndarray, options: frozenset = frozenset(), verdicts=((), ())) -> Patch:
     patch = Patch()
     patch["data"][1]["source"] = sprite(fake, target.side, *FAKE_GRID)
+    patch["layout"]["annotations"] = _annotations(target, verdicts)
     return patch
 
 

@@ -9,7 +9,7 @@ from app.figures import FAKE_COLOUR, REAL_COLOUR, base_layout, coords
 
 
 def samples_figure(target, real: np.ndarray, fake: np.ndarray, large: bool = False,
-                   options: frozenset = frozenset()) -> dict:
+                   options: frozenset = frozenset(), verdicts=((), ())) -> dict:
     rx, ry = coords(real)
     fx, fy = coords(fake)
     yaxis = {"range": list(target.y_range), "title": {"text": "y"}, "zeroline": False}
@@ -30,7 +30,7 @@ def samples_figure(target, real: np.ndarray, fake: np.ndarray, large: bool = Fal
     }
 
 
-def samples_patch(target, fake: np.ndarray, options: frozenset = frozenset()) -> Patch:
+def samples_patch(target, fake: np.ndarray, options: frozenset = frozenset(), verdicts=((), ())) -> Patch:
     patch = Patch()
     fx, fy = coords(fake)
     patch["data"][1]["x"] = fx  # only the fake coordinates travel each tick

@@ -44,8 +44,8 @@ def mnist_missing() -> str | None:
 def fashion_missing() -> str | None:
     if all((fashion_dir() / f"{part}.gz").is_file() for part in _FASHION_FILES):
         return None
-    return (f"Fashion-MNIST is not on this server: apt install dataset-fashion-mnist "
-            f"(or set GAN_FASHION_MNIST_DIR to a folder of its four IDX .gz files)")
+    return ("Fashion-MNIST is not on this server: apt install dataset-fashion-mnist "
+            "(or set GAN_FASHION_MNIST_DIR to a folder of its four IDX .gz files)")
 
 
 _FASHION_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",

@@ -193,20 +193,21 @@ def metrics(target: Target, samples: np.ndarray) -> dict[str, float]:
 GRID_GAP = 2  # dark pixels between the cells of a grid
 
 
-def grid_png(images: np.ndarray, side: int, rows: int, cols: int) -> bytes:
+def grid_png(images: np.ndarray, side: int, rows: int, cols: int, band: int = 0) -> bytes:
     """rows × cols images in [-1, 1] as one grey PNG (missing cells stay dark), 64 grey
-    levels: the eye sees no difference, and even a grid of noise stays small."""
+    levels: the eye sees no difference, and even a grid of noise stays small. `band` pixels
+    are left free under each row (for a caption drawn over the PNG)."""
     import io
 
     from PIL import Image
 
-    cell = side + GRID_GAP
-    canvas = np.full((rows * cell + GRID_GAP, cols * cell + GRID_GAP), 40, np.uint8)
+    cell, row = side + GRID_GAP, side + GRID_GAP + band
+    canvas = np.full((rows * row + GRID_GAP, cols * cell + GRID_GAP), 40, np.uint8)
     pixels = np.clip((np.asarray(images[: rows * cols], np.float64) + 1.0) * 127.5, 0, 255).astype(np.uint8)
     pixels &= 0xFC
     for k, img in enumerate(pixels):
         r, c = divmod(k, cols)
-        top, left = GRID_GAP + r * cell, GRID_GAP + c * cell
+        top, left = GRID_GAP + r * row, GRID_GAP + c * cell
         canvas[top:top + side, left:left + side] = img.reshape(side, side)
     out = io.BytesIO()
     Image.fromarray(canvas, "L").save(out, format="PNG", optimize=True)

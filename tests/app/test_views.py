@@ -184,3 +184,18 @@ def test_status_says_the_image_metrics_beside_the_real_ones():
     text = _text(render_status(_snap(config=config, metrics=metrics, real=np.zeros((500, 256), np.float32),
                                      fake=np.zeros((500, 256), np.float32))))
     assert "recognisable 42% (real: 95%)" in text and "classes 3/10" in text and "Fréchet 12.3" in text
+
+
+def test_each_shown_image_carries_ds_verdict_green_for_real_red_for_fake():
+    from app.views import images
+
+    target = get_target("digits")
+    real = target.sample(np.random.default_rng(0), 12)
+    fig = images.samples_figure(target, real, real, verdicts=(np.full(12, 0.9), np.linspace(0, 1, 36)))
+    notes = fig["layout"]["annotations"][2:]
+    assert len(notes) == 36 + 12
+    fakes = notes[:36]
+    assert fakes[0]["text"] == "0.00" and fakes[0]["font"]["color"] == images.VERDICT_FAKE
+    assert fakes[-1]["text"] == "1.00" and fakes[-1]["font"]["color"] == images.VERDICT_REAL
+    assert all(n["font"]["color"] == images.VERDICT_REAL for n in notes[36:])
+    assert len(images.samples_figure(target, real, real[:0])["layout"]["annotations"]) == 2  # none before training

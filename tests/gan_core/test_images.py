@@ -74,3 +74,17 @@ def test_both_architectures_train_images(architecture):
     gan = GAN(RunConfig(target="digits").replace(architecture=architecture, hidden_nodes=8, batch_size=16))
     result = gan.train(3)
     assert result.finite and gan.iteration == 3
+
+
+def test_a_session_on_images_publishes_ds_verdict_on_the_shown_images():
+    from gan_core.kinds.images import SHOWN
+    from gan_core.session import TrainingSession
+
+    session = TrainingSession(recommended_config("digits").replace(batch_size=16))
+    try:
+        snap = session.step(2)
+        assert len(snap.fake) == SHOWN and len(snap.d_fake) == SHOWN and len(snap.d_real) == SHOWN
+        assert 0 <= snap.d_fake.min() and snap.d_real.max() <= 1
+        assert "recognisable_share" in snap.metrics  # judged on the whole fixed batch
+    finally:
+        session.close()
