@@ -44,6 +44,28 @@ def _positive_int(name: str, high: int):
     return parse
 
 
+def _seconds(name: str, high: float = 24 * 3600.0):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a number of seconds; got {text!r}") from None
+        if not 0.0 <= value <= high:  # also refuses nan
+            raise argparse.ArgumentTypeError(f"{name} must be from 0 to {high:g} seconds; got {text}")
+        return value
+    return parse
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"share must be a number from 0 to 1; got {text!r}") from None
+    if not 0.0 < value <= 1.0:
+        raise argparse.ArgumentTypeError(f"share must be above 0 and at most 1; got {text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m gan_core", description="Train small GANs headless.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -91,8 +113,18 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", action="store_true")
     bench.add_argument("--steps", type=_positive_int("steps", MAX_STEPS), default=20_000)
     bench.add_argument("--baseline-steps", type=_positive_int("baseline-steps", 100_000), default=100)
-    bench.add_argument("--memory-seconds", type=float, default=20.0,
+    bench.add_argument("--memory-seconds", type=_seconds("memory-seconds"), default=20.0,
                        help="seconds of a long unlimited session run for the memory check (0: skip)")
+    bench.add_argument("--workload", choices=("x2", "sinusoids", "letters"), default="x2",
+                       help="the work both loops do: x2 (the first tutorial), sinusoids or letters, each "
+                            "against its tutorial's own networks and loop (default x2)")
+    bench.add_argument("--quality-seconds", type=_seconds("quality-seconds"), default=0.0,
+                       help="letters: train the engine's default this long and report the recognisable "
+                            "share it reaches, and the time each loop takes to --share (default 0: skip)")
+    bench.add_argument("--share", type=_share, default=0.3,
+                       help="letters: the recognisable share both loops race to (default 0.3)")
+    bench.add_argument("--tutorial-seconds", type=_seconds("tutorial-seconds"), default=300.0,
+                       help="letters: at most this long for the tutorial's loop to reach --share (default 300)")
     return parser
 
 
@@ -284,7 +316,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from gan_core.bench import run_bench
 
     report = run_bench(steps=args.steps, baseline_steps=args.baseline_steps,
-                       memory_seconds=args.memory_seconds, log=sys.stderr)
+                       memory_seconds=args.memory_seconds, workload=args.workload,
+                       quality_seconds=args.quality_seconds, share=args.share,
+                       tutorial_seconds=args.tutorial_seconds, log=sys.stderr)
     print(json.dumps(report) if args.json else "\n".join(f"{k}: {v}" for k, v in report.items()))
     return 0
 

@@ -52,6 +52,8 @@ class ChunkResult:
     d_loss: float
     g_loss: float
     finite: bool
+    d_updates: float = 1.0  # share of the iterations in which D (G) updated: below 1 when balanced
+    g_updates: float = 1.0
 
 
 class GAN:
@@ -136,9 +138,9 @@ class GAN:
         flat = self.target.sample(self.rng, k * self.cfg.d_steps * self.cfg.batch_size)
         self._real[:k] = flat.reshape(k, self.cfg.d_steps, self.cfg.batch_size, self.target.dim)
         seed = int(self.rng.integers(0, 2**62))
-        d, g, finite = self._step.chunk(*self._state, self._real, tf.constant(k), tf.constant(seed, tf.int64),
-                                        tf.constant(train_g))
-        return ChunkResult(k, float(d), float(g), bool(finite))
+        d, g, finite, d_share, g_share = self._step.chunk(
+            *self._state, self._real, tf.constant(k), tf.constant(seed, tf.int64), tf.constant(train_g))
+        return ChunkResult(k, float(d), float(g), bool(finite), float(d_share), float(g_share))
 
     # ---- evaluation -----------------------------------------------------------------
     def evaluate(self, n: int = EVALUATE_SAMPLES) -> dict[str, float]:
@@ -209,6 +211,8 @@ class SharedStep:
         smoothing, beta1 = float(cfg.label_smoothing), float(cfg.beta1)
         g_kind, d_kind = cfg.g_optimizer, cfg.d_optimizer
         dist = cfg.latent_dist
+        balance = float(cfg.balance)
+        fixed_cut = loss.threshold
 
         def latent(shape, seed):
             if dist == "gaussian":
@@ -231,14 +235,22 @@ class SharedStep:
             norm = tf.sqrt(tf.reduce_sum(tf.square(grad), axis=1) + 1e-12)
             return tf.reduce_mean(tf.square(norm - 1.0))
 
-        def g_update(g, g_slots, g_step, g_nt, d, d_nt, z, g_lr):
+        def g_update(g, g_slots, g_step, g_nt, d, d_nt, z, g_lr, cut):
             with tf.GradientTape() as tape:
                 tape.watch(g)
                 fake, g_nt = g_call(g, g_nt, z)
                 scores, d_nt = d_call(d, d_nt, fake)
                 g_loss = loss.g_loss(scores)
-            g, g_slots = apply(g_kind, beta1, g, tape.gradient(g_loss, g), g_slots, g_lr, g_step)
-            return g, g_slots, g_step + 1, g_nt, d_nt, g_loss
+            grads = tape.gradient(g_loss, g)
+            if not balance:
+                g, g_slots = apply(g_kind, beta1, g, grads, g_slots, g_lr, g_step)
+                return g, g_slots, g_step + 1, g_nt, d_nt, g_loss, tf.constant(1.0)
+            # G trains while D still catches more than 1 - balance of its fakes
+            go = tf.reduce_mean(tf.cast(scores <= cut, tf.float32)) > 1.0 - balance
+            g, g_slots, g_step = tf.cond(
+                go, lambda: (*apply(g_kind, beta1, g, grads, g_slots, g_lr, g_step), g_step + 1),
+                lambda: (g, g_slots, g_step))
+            return g, g_slots, g_step, g_nt, d_nt, g_loss, tf.cast(go, tf.float32)
 
         @tf.function(jit_compile=kind_of(get_target(cfg.target)).fused_loop(cfg))
         def chunk(g_vars, d_vars, g_opt, d_opt, g_nt_vars, d_nt_vars, real, n, seed, train_g):
@@ -251,6 +263,8 @@ class SharedStep:
             d_sum = tf.constant(0.0)
             g_sum = tf.constant(0.0)
             d_loss = g_loss = tf.constant(0.0)  # defined before the loop for a zero-length chunk
+            d_done = g_done = tf.constant(0.0)  # iterations in which D (G) updated: < n when balanced
+            cut = tf.constant(0.0 if fixed_cut is None else fixed_cut)
             i = tf.constant(0)
             while i < n:
                 base = tf.cast(i, tf.int64) * (2 * steps + 1)
@@ -265,15 +279,31 @@ class SharedStep:
                         if loss.gradient_penalty:
                             d_loss += loss.gradient_penalty * penalty(
                                 d, d_nt, real[i, j], fake, tf.stack([seed, base + 2 * j + 1]))
-                    d, d_slots = apply(d_kind, beta1, d, tape.gradient(d_loss, d), d_slots, d_lr, d_step)
-                    d_step += 1
+                    grads = tape.gradient(d_loss, d)
+                    if not balance:
+                        d, d_slots = apply(d_kind, beta1, d, grads, d_slots, d_lr, d_step)
+                        d_step += 1
+                        d_done += 1.0
+                    else:
+                        # the letters tutorial's balance: D trains while it is not yet good enough
+                        real_s, fake_s = scores[:B], scores[B:]
+                        cut = (tf.constant(fixed_cut) if fixed_cut is not None
+                               else 0.5 * (tf.reduce_mean(real_s) + tf.reduce_mean(fake_s)))
+                        accuracy = 0.5 * (tf.reduce_mean(tf.cast(real_s > cut, tf.float32))
+                                          + tf.reduce_mean(tf.cast(fake_s <= cut, tf.float32)))
+                        go = accuracy < balance
+                        d, d_slots, d_step = tf.cond(
+                            go, lambda: (*apply(d_kind, beta1, d, grads, d_slots, d_lr, d_step), d_step + 1),
+                            lambda: (d, d_slots, d_step))
+                        d_done += tf.cast(go, tf.float32) / steps
                 z = latent((2 * B, L), tf.stack([seed, base + 2 * steps]))
-                g, g_slots, g_step, g_nt, d_nt, g_loss = tf.cond(
+                g, g_slots, g_step, g_nt, d_nt, g_loss, g_went = tf.cond(
                     train_g,
-                    lambda: g_update(g, g_slots, g_step, g_nt, d, d_nt, z, g_lr),
-                    lambda: (g, g_slots, g_step, g_nt, d_nt, tf.constant(0.0)))
+                    lambda: g_update(g, g_slots, g_step, g_nt, d, d_nt, z, g_lr, cut),
+                    lambda: (g, g_slots, g_step, g_nt, d_nt, tf.constant(0.0), tf.constant(0.0)))
                 d_sum += d_loss
                 g_sum += g_loss
+                g_done += g_went
                 i += 1
             for variables, values in ((g_vars, g), (d_vars, d), (g_opt[2:], g_slots), (d_opt[2:], d_slots),
                                       (g_nt_vars, g_nt), (d_nt_vars, d_nt)):
@@ -284,7 +314,7 @@ class SharedStep:
             count = tf.cast(tf.maximum(n, 1), tf.float32)
             weights = [tf.reduce_sum(w) for w in g + d]
             finite = tf.reduce_all(tf.math.is_finite(tf.stack(weights + [d_sum, g_sum])))
-            return d_sum / count, g_sum / count, finite
+            return d_sum / count, g_sum / count, finite, d_done / count, g_done / count
 
         @tf.function(reduce_retracing=True)
         def scores(g_vars, d_vars, g_nt_vars, d_nt_vars, real, z):

@@ -21,8 +21,15 @@ def activate(x, activation: str, name: str):
     return keras.layers.Activation(activation, name=name)(x)
 
 
-def dense(x, nodes: int, activation: str, seed: int, name: str, dropout: float = 0.0):
+def normalise(x, name: str):
+    """Batch normalisation with the DCGAN tutorials' momentum (statistics of ~10 recent batches)."""
+    return keras.layers.BatchNormalization(momentum=0.9, name=name + "_bn")(x)
+
+
+def dense(x, nodes: int, activation: str, seed: int, name: str, dropout: float = 0.0, batch_norm: bool = False):
     x = keras.layers.Dense(nodes, kernel_initializer=initializer(activation, seed), name=name)(x)
+    if batch_norm:
+        x = normalise(x, name)
     x = activate(x, activation, name + "_act")
     if dropout:
         x = keras.layers.Dropout(dropout, seed=seed, name=name + "_drop")(x)
@@ -33,7 +40,8 @@ def mlp_generator(cfg: RunConfig, target: Target) -> keras.Model:
     z = keras.Input((cfg.latent_size,), name="latent")
     x = z
     for k in range(cfg.g_hidden_layers):
-        x = dense(x, cfg.g_hidden_nodes, cfg.g_activation, cfg.seed * 101 + k, f"g_hidden_{k}")
+        x = dense(x, cfg.g_hidden_nodes, cfg.g_activation, cfg.seed * 101 + k, f"g_hidden_{k}",
+                  batch_norm=cfg.g_batch_norm == "on")
     return keras.Model(z, generator_output(x, cfg, target, target.dim), name="generator")
 
 

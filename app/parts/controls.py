@@ -76,7 +76,7 @@ def format_value(value: float) -> str:
 
 SLIDERS = (
     SliderSpec(ids.LATENT_SIZE, "latent_size", "Latent size",
-               (1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 16, 20, 24, 32, 48, 64), (1, 4, 8, 16, 32, 64)),
+               (1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 16, 20, 24, 32, 48, 64, 100, 128), (1, 4, 16, 64, 128)),
     SliderSpec(ids.HIDDEN_NODES, "hidden_nodes", "Hidden nodes (G and D)",
                (1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512), (1, 8, 32, 128, 512)),
     SliderSpec(ids.LEARNING_RATE, "learning_rate", "Learning rate (G and D)",

@@ -25,7 +25,7 @@ import keras
 import numpy as np
 
 from gan_core.config import RunConfig
-from gan_core.models import activate, initializer, mlp_discriminator, mlp_generator, score
+from gan_core.models import activate, initializer, mlp_discriminator, mlp_generator, normalise, score
 from gan_core.targets import Target
 
 SHOWN = 36  # fakes the page shows each publication (the metrics use the whole fixed batch)
@@ -36,21 +36,25 @@ _classifier_lock = threading.Lock()
 
 
 def build_generator(cfg: RunConfig, target: Target) -> keras.Model:
+    if cfg.architecture == "dcgan":
+        return tutorial_generator(cfg, target)
     if cfg.architecture != "conv":
         return mlp_generator(cfg, target)
+    bn = cfg.g_batch_norm == "on"
     side, C = target.side, cfg.g_hidden_nodes
     q = side // 4
     z = keras.Input((cfg.latent_size,), name="latent")
     x = keras.layers.Dense(q * q * 2 * C, kernel_initializer=initializer(cfg.g_activation, cfg.seed * 101),
                            name="g_project")(z)
-    x = activate(keras.layers.Reshape((q, q, 2 * C), name="g_grid")(x), cfg.g_activation, "g_project_act")
+    x = keras.layers.Reshape((q, q, 2 * C), name="g_grid")(x)
+    x = activate(normalise(x, "g_project") if bn else x, cfg.g_activation, "g_project_act")
     # Channels halve as the size doubles: the work per image stays small (a CPU's budget).
     for k in range(max(1, cfg.g_hidden_layers - 1)):
         if k == 0:
             x = keras.layers.UpSampling2D(2, interpolation="nearest", name="g_up_0")(x)
         x = keras.layers.Conv2D(C, 3, padding="same", kernel_initializer=initializer(cfg.g_activation, cfg.seed * 101 + k + 1),
                                 name=f"g_conv_{k}")(x)
-        x = activate(x, cfg.g_activation, f"g_conv_{k}_act")
+        x = activate(normalise(x, f"g_conv_{k}") if bn else x, cfg.g_activation, f"g_conv_{k}_act")
     x = keras.layers.UpSampling2D(2, interpolation="nearest", name="g_up_1")(x)
     init = keras.initializers.GlorotUniform(seed=cfg.seed * 101 + 50)
     x = keras.layers.Conv2D(1, 3, padding="same", kernel_initializer=init, name="g_pixels",
@@ -60,6 +64,8 @@ def build_generator(cfg: RunConfig, target: Target) -> keras.Model:
 
 
 def build_discriminator(cfg: RunConfig, target: Target) -> keras.Model:
+    if cfg.architecture == "dcgan":
+        return tutorial_discriminator(cfg, target)
     if cfg.architecture != "conv":
         return mlp_discriminator(cfg, target)
     side, C = target.side, cfg.d_hidden_nodes
@@ -70,6 +76,50 @@ def build_discriminator(cfg: RunConfig, target: Target) -> keras.Model:
         x = keras.layers.Conv2D(C * (2 if k else 1), 3, strides=stride, padding="same",
                                 kernel_initializer=initializer(cfg.d_activation, cfg.seed * 101 + 60 + k),
                                 name=f"d_conv_{k}")(x)
+        x = activate(x, cfg.d_activation, f"d_conv_{k}_act")
+        if cfg.d_dropout:
+            x = keras.layers.Dropout(cfg.d_dropout, seed=cfg.seed * 101 + 70 + k, name=f"d_conv_{k}_drop")(x)
+    x = keras.layers.Flatten(name="d_flat")(x)
+    return keras.Model(s, score(x, cfg), name="discriminator")
+
+
+# ---- the letters tutorial's DCGAN (architecture "dcgan") ------------------------------
+TUTORIAL_DROPOUT = 0.4  # after G's projection, as the tutorial's generator has it
+TUTORIAL_KERNEL = 5
+
+
+def tutorial_generator(cfg: RunConfig, target: Target) -> keras.Model:
+    """Dense(s/4 · s/4 · 4H) → BN → ReLU → dropout → [upsample] ConvT(2H) → [upsample] ConvT(H)
+    → ConvT(H/2) → ConvT(1), 5×5 kernels, batch norm and the activation after each: at H = 64
+    (the tutorial's) that is Dense(7·7·256) and 2.39 M parameters."""
+    side, H = target.side, cfg.g_hidden_nodes
+    q, seed = side // 4, cfg.seed * 101
+    z = keras.Input((cfg.latent_size,), name="latent")
+    x = keras.layers.Dense(q * q * 4 * H, kernel_initializer=initializer(cfg.g_activation, seed), name="g_project")(z)
+    x = activate(normalise(x, "g_project"), cfg.g_activation, "g_project_act")
+    x = keras.layers.Reshape((q, q, 4 * H), name="g_grid")(x)
+    x = keras.layers.Dropout(TUTORIAL_DROPOUT, seed=seed + 40, name="g_project_drop")(x)
+    for k, channels in enumerate((2 * H, H, max(1, H // 2))):
+        if k < 2:
+            x = keras.layers.UpSampling2D(2, name=f"g_up_{k}")(x)
+        x = keras.layers.Conv2DTranspose(channels, TUTORIAL_KERNEL, padding="same", name=f"g_conv_{k}",
+                                         kernel_initializer=initializer(cfg.g_activation, seed + k + 1))(x)
+        x = activate(normalise(x, f"g_conv_{k}"), cfg.g_activation, f"g_conv_{k}_act")
+    x = keras.layers.Conv2DTranspose(1, TUTORIAL_KERNEL, padding="same", name="g_pixels",
+                                     activation="tanh" if cfg.g_output == "tanh" else None,
+                                     kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 50))(x)
+    return keras.Model(z, keras.layers.Reshape((side * side,), name="g_flat")(x), name="generator")
+
+
+def tutorial_discriminator(cfg: RunConfig, target: Target) -> keras.Model:
+    """Conv(H, stride 2) → Conv(2H, 2) → Conv(4H, 2) → Conv(8H, 1), 5×5 kernels, each with the
+    activation and dropout → score: at H = 64, 4.31 M parameters."""
+    side, H = target.side, cfg.d_hidden_nodes
+    s = keras.Input((target.dim,), name="sample")
+    x = keras.layers.Reshape((side, side, 1), name="d_grid")(s)
+    for k, (channels, stride) in enumerate(((H, 2), (2 * H, 2), (4 * H, 2), (8 * H, 1))):
+        x = keras.layers.Conv2D(channels, TUTORIAL_KERNEL, strides=stride, padding="same", name=f"d_conv_{k}",
+                                kernel_initializer=initializer(cfg.d_activation, cfg.seed * 101 + 60 + k))(x)
         x = activate(x, cfg.d_activation, f"d_conv_{k}_act")
         if cfg.d_dropout:
             x = keras.layers.Dropout(cfg.d_dropout, seed=cfg.seed * 101 + 70 + k, name=f"d_conv_{k}_drop")(x)
@@ -218,7 +268,7 @@ def fused_loop(cfg: RunConfig) -> bool:
     """XLA on a CPU runs convolutions inside its compiled loop about a hundred times slower
     than TensorFlow's own kernels do (measured: 3 s against 30 ms an iteration for a small
     DCGAN), so image convolutions train in a plain graph loop."""
-    return cfg.architecture != "conv"
+    return cfg.architecture == "mlp"
 
 
 def prepare(target: Target) -> None:

@@ -10,8 +10,8 @@ def test_defaults_come_from_the_field_table():
 
 
 @pytest.mark.parametrize("changes, field, words", [
-    ({"latent_size": 0}, "latent_size", "1 to 64"),
-    ({"latent_size": 65}, "latent_size", "1 to 64"),
+    ({"latent_size": 0}, "latent_size", "1 to 128"),
+    ({"latent_size": 129}, "latent_size", "1 to 128"),
     ({"hidden_nodes": 513}, "g_hidden_nodes", "1 to 512"),
     ({"g_learning_rate": 2.0}, "g_learning_rate", "1e-05 to 1"),
     ({"batch_size": 4}, "batch_size", "8 to 1024"),
@@ -26,6 +26,9 @@ def test_defaults_come_from_the_field_table():
     ({"latent_size": [3]}, "latent_size", "number"),
     ({"latent_size": 10**400}, "latent_size", "number"),  # too large for a float: no OverflowError
     ({"learning_rate": 1e308}, "g_learning_rate", "1e-05 to 1"),
+    ({"balance": 0.3}, "balance", "0 (off) or from 0.5"),
+    ({"target": "letters", "architecture": "dcgan", "hidden_nodes": 128}, "g_hidden_nodes", "at most 64"),
+    ({"optimizer": "adagrad"}, "g_optimizer", "rmsprop"),
 ])
 def test_invalid_values_are_refused_with_field_and_range(changes, field, words):
     with pytest.raises(ConfigError) as info:

@@ -69,11 +69,37 @@ def test_the_digit_generator_learns_recognisable_digits():
     assert after["frechet_classifier"] < 0.5 * before["frechet_classifier"]
 
 
-@pytest.mark.parametrize("architecture", ["mlp", "conv"])
-def test_both_architectures_train_images(architecture):
-    gan = GAN(RunConfig(target="digits").replace(architecture=architecture, hidden_nodes=8, batch_size=16))
+@pytest.mark.parametrize("architecture", ["mlp", "conv", "dcgan"])
+def test_every_architecture_trains_images(architecture):
+    gan = GAN(RunConfig(target="digits").replace(architecture=architecture, hidden_nodes=4, batch_size=16))
     result = gan.train(3)
     assert result.finite and gan.iteration == 3
+
+
+def test_letters_tutorial_preset_is_the_tutorials_dcgan():
+    from gan_core.config import PRESETS
+
+    cfg = PRESETS["letters-tutorial"]
+    G, D = build_networks(cfg)
+    # Dense(7·7·256) → BN → upsampling + 5×5 Conv2DTranspose 128, 64, 32 → 1; D 5×5 Conv2D
+    # 64, 128, 256, 512 with dropout 0.4: the tutorial's 2,394,241 + 4,311,553 parameters
+    assert (G.count_params(), D.count_params()) == (2_394_241, 4_311_553)
+    assert G.get_layer("g_project").units == 7 * 7 * 256 and G.get_layer("g_conv_0").filters == 128
+    assert sum(layer.__class__.__name__ == "BatchNormalization" for layer in G.layers) == 4
+    assert [D.get_layer(f"d_conv_{k}").filters for k in range(4)] == [64, 128, 256, 512]
+    assert D.get_layer("d_conv_0_drop").rate == 0.4
+    assert (cfg.g_optimizer, cfg.d_optimizer, cfg.latent_size, cfg.balance) == ("rmsprop", "rmsprop", 100, 0.8)
+
+
+def test_batch_norm_statistics_belong_to_each_run_and_move_with_training():
+    cfg = RunConfig(target="digits").replace(architecture="conv", hidden_nodes=4, batch_size=16, g_batch_norm="on")
+    a, b = GAN(cfg), GAN(cfg.replace(seed=1))
+    assert a._step is b._step
+    stats = [v.numpy().copy() for v in a.G.non_trainable_variables]
+    assert stats and all(np.all(s == s.flat[0]) for s in stats)  # zero means, unit variances
+    a.train(5)
+    assert not all(np.array_equal(s, v.numpy()) for s, v in zip(stats, a.G.non_trainable_variables))
+    assert all(np.array_equal(s, v.numpy()) for s, v in zip(stats, b.G.non_trainable_variables))
 
 
 def test_a_session_on_images_publishes_ds_verdict_on_the_shown_images():

@@ -33,13 +33,14 @@ def test_interleaved_runs_train_exactly_as_if_alone():
     assert not all(np.array_equal(x, y) for x, y in zip(_weights(mine), _weights(other)))
 
 
-@pytest.mark.parametrize("kind", ["adam", "sgd"])
+@pytest.mark.parametrize("kind", ["adam", "rmsprop", "sgd"])
 def test_update_rule_matches_keras(kind):
     rng = np.random.default_rng(0)
     values = [rng.normal(size=(4, 3)).astype(np.float32), rng.normal(size=(3,)).astype(np.float32)]
     reference = [keras.Variable(v) for v in values]
-    keras_opt = (keras.optimizers.Adam(learning_rate=0.01, beta_1=0.5) if kind == "adam"
-                 else keras.optimizers.SGD(learning_rate=0.01))
+    keras_opt = {"adam": keras.optimizers.Adam(learning_rate=0.01, beta_1=0.5),
+                 "rmsprop": keras.optimizers.RMSprop(learning_rate=0.01),
+                 "sgd": keras.optimizers.SGD(learning_rate=0.01)}[kind]
     state = OptimizerState.create(kind, 0.01, reference)
     ours = [tf.constant(v) for v in values]
     slots = [s.read_value() for s in state.slots]
@@ -49,3 +50,24 @@ def test_update_rule_matches_keras(kind):
         ours, slots = apply(kind, 0.5, ours, grads, slots, tf.constant(0.01), tf.constant(step, tf.int64))
     for r, o in zip(reference, ours):
         np.testing.assert_allclose(r.numpy(), o.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_balance_skips_the_update_of_whichever_side_is_good_enough():
+    free = GAN(RunConfig(seed=0)).train(300)
+    assert (free.d_updates, free.g_updates) == (1.0, 1.0)
+    balanced = GAN(RunConfig(seed=0, balance=0.7)).train(300)
+    assert 0.0 < balanced.d_updates < 1.0 and 0.0 < balanced.g_updates <= 1.0
+    # a D that is never good enough always trains; so does a G that never fools it
+    strict = GAN(RunConfig(seed=0, balance=0.99)).train(100)
+    assert strict.d_updates > 0.9
+
+
+def test_a_skipped_update_leaves_the_weights_as_they_were():
+    gan = GAN(RunConfig(seed=0, balance=0.5, d_pretrain=0))
+    d_before = [v.numpy().copy() for v in gan.D.trainable_variables]
+    for _ in range(20):
+        result = gan.train(1)
+        d_now = [v.numpy().copy() for v in gan.D.trainable_variables]
+        moved = not all(np.array_equal(x, y) for x, y in zip(d_before, d_now))
+        assert moved == (result.d_updates == 1.0)
+        d_before = d_now
