@@ -24,6 +24,7 @@ class User:
     """One tab: load the page, press Start (when told), then tick as the page does until stopped."""
     url: str
     speed_index: int | None = None  # None: the page's default speed
+    target: str | None = None  # chosen in the dropdown before Start; None: the page's default
     records: list[TickRecord] = field(default_factory=list)
     first_frame_seconds: float = math.nan  # Start pressed -> a tick shows fakes that moved
     error: str = ""
@@ -67,6 +68,8 @@ class User:
             self.go.wait()
             if self.stop.is_set():
                 return
+            if self.target is not None:
+                self.tab.set("target-function.value", self.target)
             if self.speed_index is not None:
                 self.tab.set("speed.value", self.speed_index)
             pressed = time.perf_counter()

@@ -128,6 +128,23 @@ def tutorial_speed(steps: int, workload: str = "x2") -> float:
     return tutorial_loop(workload).speed(steps)
 
 
+def tutorial_speed_all_cores(steps: int, workload: str) -> float | None:
+    """The tutorial's loop as a user runs it alone: in its own process, TensorFlow free to use
+    every core (this process keeps one thread per op, the setting that serves many runs)."""
+    import json
+    import os
+    import subprocess
+
+    code = ("import json, sys; from gan_core.bench import tutorial_speed; "
+            f"print(json.dumps(tutorial_speed({int(steps)}, {workload!r})))")
+    env = {**os.environ, "GAN_TF_INTRA_THREADS": "0", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    try:
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=3600)
+        return float(json.loads(done.stdout.strip().splitlines()[-1]))
+    except (subprocess.SubprocessError, ValueError, IndexError):
+        return None
+
+
 def time_to_share(share: float, seconds: float, train, fakes, target, every: float = 10.0) -> dict:
     """Train (`train()` runs a little) for up to `seconds`, judging `fakes()` every `every` s:
     the first time the recognisable share reaches `share`, and the best and last seen."""
@@ -217,6 +234,11 @@ def run_bench(steps: int = 20_000, baseline_steps: int = 100, memory_seconds: fl
     report["tutorial_steps_per_second"] = round(tutorial_speed(baseline_steps, workload), 3)
     report["ratio"] = round(report["engine_steps_per_second"] / report["tutorial_steps_per_second"], 1)
     report["engine_steps"], report["tutorial_steps"] = steps, baseline_steps
+    if workload != "x2":
+        print("tutorial-style loop alone, on every core ...", file=log, flush=True)
+        alone = tutorial_speed_all_cores(baseline_steps, workload)
+        report["tutorial_all_cores_steps_per_second"] = None if alone is None else round(alone, 3)
+        report["ratio_all_cores"] = None if not alone else round(report["engine_steps_per_second"] / alone, 1)
     if quality_seconds > 0 and workload == "letters":
         report.update(letters_quality(quality_seconds, share, tutorial_seconds, log))
     if memory_seconds > 0:

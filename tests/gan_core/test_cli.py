@@ -27,6 +27,11 @@ def _run(*args, timeout=300):
     (["recommended", "--targets", "nope"], "no recommendation"),
     (["train", "--preset", "recommended", "--target", "nope"], "--target"),
     ([], "required"),
+    (["bench", "--workload", "faces"], "invalid choice"),
+    (["bench", "--share", "2"], "share must be above 0 and at most 1"),
+    (["bench", "--quality-seconds", "nan"], "quality-seconds must be from 0"),
+    (["bench", "--memory-seconds", "-1"], "memory-seconds must be from 0"),
+    (["train", "--architecture", "dcgan"], "not available for function targets"),
 ])
 def test_bad_arguments_exit_2_with_one_line(args, words, capsys):
     assert main(args) == 2
@@ -120,3 +125,18 @@ def test_an_image_target_writes_a_grid_of_its_fakes_and_a_row_of_pixels_per_samp
     with open(csv_path) as fh:
         rows = list(csv.reader(fh))
     assert rows[0][:2] == ["p0", "p1"] and len(rows) == 11 and len(rows[1]) == 256
+
+
+def test_the_tutorial_loop_trains_both_of_its_networks():
+    """The bench's baseline runs the tutorial's loop as meant: D learns in its own calls and
+    is frozen in the stacked model's (Keras 3 would otherwise leave D untrained)."""
+    import numpy as np
+
+    from gan_core.bench import tutorial_loop
+
+    loop = tutorial_loop("x2")
+    d0, g0 = ([w.numpy().copy() for w in net.weights] for net in (loop.d, loop.g))
+    loop.iteration()
+    loop.iteration()
+    assert not all(np.array_equal(a, b.numpy()) for a, b in zip(d0, loop.d.weights))
+    assert not all(np.array_equal(a, b.numpy()) for a, b in zip(g0, loop.g.weights))
