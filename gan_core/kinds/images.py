@@ -8,31 +8,26 @@ Networks (architecture `conv`, a small DCGAN; hidden nodes are channels C):
 At C = 32 and 28×28 that is about 130 k parameters in G and 22 k in D: watchable live on
 a CPU core. `mlp` trains plain dense nets on the flat pixels, as the first GAN paper did.
 
-Metrics come from a small classifier trained on the real set at first use and cached
-(scikit-learn's MLP, 128 hidden units, a few seconds; it also learns a class "none of them"
-from noise, shuffled, blended and smeared real images): the share of recognisable fakes (a
-class named with probability ≥ 0.9), the classes the fakes cover (≥ 1 % of them each; a collapsed G
-covers few), and the Fréchet distance between real and fake in the classifier's hidden
+Metrics come from the judge (gan_core/judge.py), a small CNN trained on the real set at first
+use and cached, which also knows a class "none of them": the share of recognisable fakes (a
+class named with probability ≥ 0.9), the classes the fakes cover (≥ 1 % of them each; a
+collapsed G covers few), and the Fréchet distance between real and fake in the judge's hidden
 features. Inception's weights cannot be downloaded here, so this is not the published FID:
 it is named `frechet_classifier`, and only comparable with itself.
 """
 from __future__ import annotations
 
-import threading
-from functools import lru_cache
-
 import keras
 import numpy as np
 
 from gan_core.config import RunConfig
+from gan_core.judge import frechet
+from gan_core.judge import judge as classifier
 from gan_core.models import activate, initializer, mlp_discriminator, mlp_generator, normalise, score
 from gan_core.targets import Target
 
 SHOWN = 36  # fakes the page shows each publication (the metrics use the whole fixed batch)
-RECOGNISABLE = 0.9  # top class probability of a recognisable image
 COVERED = 0.01  # share of the fakes a class needs to count as covered
-_CLASSIFIER_VERSION = 2
-_classifier_lock = threading.Lock()
 
 
 def build_generator(cfg: RunConfig, target: Target) -> keras.Model:
@@ -125,102 +120,6 @@ def tutorial_discriminator(cfg: RunConfig, target: Target) -> keras.Model:
             x = keras.layers.Dropout(cfg.d_dropout, seed=cfg.seed * 101 + 70 + k, name=f"d_conv_{k}_drop")(x)
     x = keras.layers.Flatten(name="d_flat")(x)
     return keras.Model(s, score(x, cfg), name="discriminator")
-
-
-# ---- the judge ------------------------------------------------------------------------
-class Classifier:
-    """A one-hidden-layer classifier of the real images, as plain NumPy weights."""
-
-    def __init__(self, w1, b1, w2, b2, classes, real_mean, real_cov, real_recognisable):
-        self.w1, self.b1, self.w2, self.b2 = w1, b1, w2, b2
-        self.classes = tuple(classes)
-        self.real_mean, self.real_cov, self.real_recognisable = real_mean, real_cov, float(real_recognisable)
-
-    def features(self, x: np.ndarray) -> np.ndarray:
-        return np.maximum(x @ self.w1 + self.b1, 0.0)
-
-    def probabilities(self, x: np.ndarray) -> np.ndarray:
-        """One column per class, and a last one for "none of them"."""
-        logits = self.features(x) @ self.w2 + self.b2
-        logits -= logits.max(axis=1, keepdims=True)
-        e = np.exp(logits)
-        return e / e.sum(axis=1, keepdims=True)
-
-    def recognise(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(recognisable, class) per image: a class named with ≥ 90 % confidence, not "none"."""
-        probs = self.probabilities(x)
-        top = probs.argmax(axis=1)
-        return (probs.max(axis=1) >= RECOGNISABLE) & (top < len(self.classes)), top
-
-
-def classifier(target: Target) -> Classifier:
-    with _classifier_lock:
-        return _classifier(target)
-
-
-@lru_cache(maxsize=4)
-def _classifier(target: Target) -> Classifier:
-    from gan_core.data import cache_dir
-
-    path = cache_dir() / f"classifier-{target.id}-v{_CLASSIFIER_VERSION}-{target.dim}.npz"
-    if path.exists():
-        with np.load(path) as f:
-            return Classifier(*(f[k] for k in ("w1", "b1", "w2", "b2", "classes", "real_mean", "real_cov",
-                                               "real_recognisable")))
-    made = train_classifier(target)
-    tmp = path.with_suffix(".tmp.npz")
-    np.savez(tmp, w1=made.w1, b1=made.b1, w2=made.w2, b2=made.b2, classes=np.array(made.classes),
-             real_mean=made.real_mean, real_cov=made.real_cov, real_recognisable=made.real_recognisable)
-    tmp.replace(path)
-    return made
-
-
-def train_classifier(target: Target, max_iter: int = 40) -> Classifier:
-    import warnings
-
-    from sklearn.exceptions import ConvergenceWarning
-    from sklearn.neural_network import MLPClassifier
-
-    images, labels, classes = target.loader()
-    x = images.reshape(len(images), -1).astype(np.float64)
-    negatives = not_images(x, np.random.default_rng(0), 3 * len(x) // len(classes))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        mlp = MLPClassifier((128,), alpha=1e-3, batch_size=128, max_iter=max_iter, random_state=0).fit(
-            np.concatenate([x, negatives]), np.concatenate([labels, np.full(len(negatives), len(classes))]))
-    made = Classifier(mlp.coefs_[0], mlp.intercepts_[0], mlp.coefs_[1], mlp.intercepts_[1], classes,
-                      None, None, 0.0)
-    feats = made.features(x)
-    made.real_mean, made.real_cov = feats.mean(axis=0), np.cov(feats, rowvar=False)
-    made.real_recognisable = float(made.recognise(x)[0].mean())
-    return made
-
-
-def not_images(x: np.ndarray, rng: np.random.Generator, n: int) -> np.ndarray:
-    """Pictures that are none of the classes, as an untrained or confused G draws them: noise,
-    real pixels shuffled, two real images blended (a blurry average of shapes), and real
-    images smeared. Trained as a class of their own, they keep the classifier from naming a
-    blob as a letter with 90 % confidence."""
-    side = int(round(np.sqrt(x.shape[1])))
-    pick = lambda: x[rng.integers(0, len(x), n)]  # noqa: E731
-    noise = rng.uniform(-1.0, 1.0, x[:n].shape)
-    shuffled = rng.permuted(pick(), axis=1)
-    blended = 0.5 * (pick() + pick())
-    smeared = pick().reshape(n, side, side)
-    for axis in (1, 2):
-        smeared = sum(np.roll(smeared, k, axis=axis) for k in range(-2, 3)) / 5.0
-    parts = [noise, shuffled, blended, smeared.reshape(n, -1)]
-    return np.concatenate([p[: n // 4 + 1] for p in parts])[:n]
-
-
-def frechet(mean_a, cov_a, mean_b, cov_b) -> float:
-    from scipy import linalg
-
-    eye = 1e-6 * np.eye(len(cov_a))  # dead ReLU features make the covariances singular
-    cov_a, cov_b = cov_a + eye, cov_b + eye
-    root = linalg.sqrtm(cov_a @ cov_b)
-    root = np.real(root)
-    return float(np.sum((mean_a - mean_b) ** 2) + np.trace(cov_a + cov_b - 2.0 * root))
 
 
 def metrics(target: Target, samples: np.ndarray) -> dict[str, float]:

@@ -1,5 +1,5 @@
 """The image kind: offline data (rendered letters, bundled digits), the small DCGAN, the
-classifier that judges the fakes, and a generator whose fakes become recognisable."""
+judge that names the fakes' classes, and a generator whose fakes become recognisable."""
 import numpy as np
 import pytest
 
@@ -43,6 +43,8 @@ def test_the_classifier_recognises_real_digits_and_not_noise():
     assert real["frechet_classifier"] < 0.2 * noise["frechet_classifier"]
     ghosts = 0.5 * (target.sample(np.random.default_rng(2), 500) + target.sample(np.random.default_rng(3), 500))
     assert compute_metrics(target, ghosts)["recognisable_share"] < 0.3  # a blend of two digits is neither
+    shifted = np.roll(target.sample(np.random.default_rng(0), 500).reshape(500, 16, 16), 1, axis=2)
+    assert compute_metrics(target, shifted.reshape(500, -1))["recognisable_share"] > 0.9 * real["recognisable_share"]
     one_digit = np.repeat(target.sample(np.random.default_rng(1), 1), 500, axis=0)
     assert compute_metrics(target, one_digit)["classes_covered"] <= 1  # mode collapse shows
     assert classifier(target) is classifier(target)  # trained once, then cached
