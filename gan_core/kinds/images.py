@@ -1,8 +1,8 @@
 """Images: square grey pictures (letters, digits), each sample a flat row of pixels in [-1, 1].
 
 Networks (architecture `conv`, a small DCGAN; hidden nodes are channels C):
-  G: noise → Dense(s/4 · s/4 · 2C) → upsample ×2 → Conv 3×3, C (one more per hidden layer
-     beyond two) → upsample ×2 → Conv 3×3 → 1 channel
+  G: noise → Dense(s/4 · s/4 · 4C) → pixel shuffle to s/2 × s/2 × C → Conv 3×3, C (one more
+     per hidden layer beyond two) → Conv 3×3, 4 channels → pixel shuffle to s × s × 1
   D: 2 × Conv 3×3 stride 2 (C, then 2C), dropout → one more stride-1 conv per hidden layer
      beyond two → score.
 At C = 32 and 28×28 that is about 130 k parameters in G and 22 k in D: watchable live on
@@ -30,6 +30,25 @@ SHOWN = 36  # fakes the page shows each publication (the metrics use the whole f
 COVERED = 0.01  # share of the fakes a class needs to count as covered
 
 
+@keras.saving.register_keras_serializable(package="gan_core")
+class PixelShuffle(keras.layers.Layer):
+    """Depth to space: (h, w, 4c) → (2h, 2w, c), each pixel's four channel groups becoming a
+    2×2 block (TensorFlow's depth_to_space order). A convolution followed by this layer draws
+    at twice its resolution ("sub-pixel convolution"): on this CPU, a 14×14 convolution to 4
+    channels and this shuffle take a third of the time of upsampling and a 28×28 convolution
+    to one channel, which oneDNN runs at a fraction of its speed."""
+
+    def call(self, x):
+        _, h, w, c = x.shape
+        x = keras.ops.reshape(x, (-1, h, w, 2, 2, c // 4))
+        x = keras.ops.transpose(x, (0, 1, 3, 2, 4, 5))
+        return keras.ops.reshape(x, (-1, 2 * h, 2 * w, c // 4))
+
+    def compute_output_shape(self, input_shape):
+        n, h, w, c = input_shape
+        return (n, 2 * h, 2 * w, c // 4)
+
+
 def build_generator(cfg: RunConfig, target: Target) -> keras.Model:
     if cfg.architecture == "dcgan":
         return tutorial_generator(cfg, target)
@@ -37,23 +56,19 @@ def build_generator(cfg: RunConfig, target: Target) -> keras.Model:
         return mlp_generator(cfg, target)
     bn = cfg.g_batch_norm == "on"
     side, C = target.side, cfg.g_hidden_nodes
-    q = side // 4
+    q, seed = side // 4, cfg.seed * 101
     z = keras.Input((cfg.latent_size,), name="latent")
-    x = keras.layers.Dense(q * q * 2 * C, kernel_initializer=initializer(cfg.g_activation, cfg.seed * 101),
-                           name="g_project")(z)
-    x = keras.layers.Reshape((q, q, 2 * C), name="g_grid")(x)
+    x = keras.layers.Dense(q * q * 4 * C, kernel_initializer=initializer(cfg.g_activation, seed), name="g_project")(z)
+    x = keras.layers.Reshape((q, q, 4 * C), name="g_grid")(x)
     x = activate(normalise(x, "g_project") if bn else x, cfg.g_activation, "g_project_act")
-    # Channels halve as the size doubles: the work per image stays small (a CPU's budget).
+    x = PixelShuffle(name="g_up_0")(x)  # s/2 × s/2 × C
     for k in range(max(1, cfg.g_hidden_layers - 1)):
-        if k == 0:
-            x = keras.layers.UpSampling2D(2, interpolation="nearest", name="g_up_0")(x)
-        x = keras.layers.Conv2D(C, 3, padding="same", kernel_initializer=initializer(cfg.g_activation, cfg.seed * 101 + k + 1),
+        x = keras.layers.Conv2D(C, 3, padding="same", kernel_initializer=initializer(cfg.g_activation, seed + k + 1),
                                 name=f"g_conv_{k}")(x)
         x = activate(normalise(x, f"g_conv_{k}") if bn else x, cfg.g_activation, f"g_conv_{k}_act")
-    x = keras.layers.UpSampling2D(2, interpolation="nearest", name="g_up_1")(x)
-    init = keras.initializers.GlorotUniform(seed=cfg.seed * 101 + 50)
-    x = keras.layers.Conv2D(1, 3, padding="same", kernel_initializer=init, name="g_pixels",
-                            activation="tanh" if cfg.g_output == "tanh" else None)(x)
+    x = keras.layers.Conv2D(4, 3, padding="same", kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 50),
+                            activation="tanh" if cfg.g_output == "tanh" else None, name="g_pixels")(x)
+    x = PixelShuffle(name="g_up_1")(x)  # s × s × 1
     x = keras.layers.Reshape((side * side,), name="g_flat")(x)
     return keras.Model(z, x, name="generator")
 
