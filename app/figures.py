@@ -1,5 +1,5 @@
-"""Pure figure builders and patch payloads shared by every kind: the look, the accuracy and
-quality charts. Each kind's samples graph is in app/views/. Plain lists only: Plotly 7
+"""Pure figure builders and patch payloads shared by every kind: the look, the accuracy, loss
+and quality charts. Each kind's samples graph is in app/views/. Plain lists only: Plotly 7
 encodes NumPy arrays as typed arrays, which breaks extendData and Patch appends in the
 browser (SPEC traps)."""
 from __future__ import annotations
@@ -63,31 +63,38 @@ def _ema(values: Sequence[float | None], start: float | None) -> tuple[list[floa
     return out, level
 
 
-def accuracy_series(history: Sequence, smooth: Sequence[float | None] = (None, None)):
-    """x, the raw real and fake accuracy, their smoothed lines, and the smoothing state."""
+def paired_series(history: Sequence, fields: tuple[str, str], smooth: Sequence[float | None] = (None, None)):
+    """x, two raw series of the history (e.g. D accuracy on real and on fake), their smoothed
+    lines, and the smoothing state to carry into the next tick."""
     its = [p.iteration for p in history]
-    real = [_num(p.d_accuracy_real) for p in history]
-    fake = [_num(p.d_accuracy_fake) for p in history]
-    smooth_real, level_real = _ema(real, smooth[0])
-    smooth_fake, level_fake = _ema(fake, smooth[1])
-    return its, (real, fake, smooth_real, smooth_fake), [level_real, level_fake]
+    first = [_num(getattr(p, fields[0])) for p in history]
+    second = [_num(getattr(p, fields[1])) for p in history]
+    smooth_first, level_first = _ema(first, smooth[0])
+    smooth_second, level_second = _ema(second, smooth[1])
+    return its, (first, second, smooth_first, smooth_second), [level_first, level_second]
+
+
+def accuracy_series(history: Sequence, smooth: Sequence[float | None] = (None, None)):
+    return paired_series(history, ("d_accuracy_real", "d_accuracy_fake"), smooth)
+
+
+def _paired_traces(its, series, names: tuple[str, str], colours: tuple[str, str]) -> list[dict]:
+    """Each series faint and raw, with its smoothed line bold over it (the second dotted)."""
+    cut = slice(-MAX_ACCURACY_POINTS, None)
+    its = its[cut]
+    raw = [{"type": "scatter", "mode": "lines", "name": name, "x": its, "y": values[cut], "opacity": 0.3,
+            "line": {"width": 1, "color": colour}, "showlegend": False, "hoverinfo": "skip"}
+           for name, values, colour in zip(names, series[:2], colours)]
+    bold = [{"type": "scatter", "mode": "lines", "name": name, "x": its, "y": values[cut],
+             "line": {"color": colour, "width": 3, **({"dash": "dot"} if k else {})}}
+            for k, (name, values, colour) in enumerate(zip(names, series[2:], colours))]
+    return raw + bold
 
 
 def accuracy_figure(history: Sequence = (), large: bool = False) -> dict:
-    its, (real, fake, smooth_real, smooth_fake), _ = accuracy_series(history)
-    its, cut = its[-MAX_ACCURACY_POINTS:], slice(-MAX_ACCURACY_POINTS, None)
-    faint = {"width": 1}
+    its, series, _ = accuracy_series(history)
     return {
-        "data": [
-            {"type": "scatter", "mode": "lines", "name": "on real", "x": its, "y": real[cut], "opacity": 0.3,
-             "line": {**faint, "color": REAL_COLOUR}, "showlegend": False, "hoverinfo": "skip"},
-            {"type": "scatter", "mode": "lines", "name": "on fake", "x": its, "y": fake[cut], "opacity": 0.3,
-             "line": {**faint, "color": FAKE_COLOUR}, "showlegend": False, "hoverinfo": "skip"},
-            {"type": "scatter", "mode": "lines", "name": "on real", "x": its, "y": smooth_real[cut],
-             "line": {"color": REAL_COLOUR, "width": 3}},
-            {"type": "scatter", "mode": "lines", "name": "on fake", "x": its, "y": smooth_fake[cut],
-             "line": {"color": FAKE_COLOUR, "width": 3, "dash": "dot"}},
-        ],
+        "data": _paired_traces(its, series, ("on real", "on fake"), (REAL_COLOUR, FAKE_COLOUR)),
         "layout": base_layout(
             "D accuracy (smoothed)", large,
             xaxis=_ITERATION_AXIS,
@@ -102,13 +109,52 @@ def accuracy_figure(history: Sequence = (), large: bool = False) -> dict:
     }
 
 
-def accuracy_extension(history: Sequence, smooth: Sequence[float | None] = (None, None)):
-    """extendData for the accuracy graph (raw and smoothed traces, capped) and the new
-    smoothing state; (None, smooth) when there is nothing new."""
+def paired_extension(history: Sequence, fields: tuple[str, str], smooth: Sequence[float | None] = (None, None)):
+    """extendData for a paired chart (raw and smoothed traces, capped) and the new smoothing
+    state; (None, smooth) when there is nothing new."""
     if not history:
         return None, list(smooth)
-    its, series, state = accuracy_series(history, smooth)
+    its, series, state = paired_series(history, fields, smooth)
     return [{"x": [its] * 4, "y": list(series)}, [0, 1, 2, 3], MAX_ACCURACY_POINTS], state
+
+
+ACCURACY_FIELDS = ("d_accuracy_real", "d_accuracy_fake")
+LOSS_FIELDS = ("d_loss", "g_loss")
+
+
+def accuracy_extension(history: Sequence, smooth: Sequence[float | None] = (None, None)):
+    return paired_extension(history, ACCURACY_FIELDS, smooth)
+
+
+# ---- losses --------------------------------------------------------------------------------
+D_LOSS_COLOUR, G_LOSS_COLOUR = "#6a3d9a", "#e66101"
+# Losses that never go below zero can be drawn on a log axis (the sinusoid tutorial does);
+# a critic's scores (WGAN-GP) and the hinge loss of G can be negative.
+POSITIVE_LOSSES = ("nsgan", "minimax", "lsgan")
+
+
+def loss_figure(history: Sequence = (), large: bool = False, loss: str = "nsgan") -> dict:
+    """D's and G's loss over time, raw and smoothed; a Linear / Log switch inside the chart
+    (Plotly's own buttons, no round trip) where the loss is never negative."""
+    its, series, _ = paired_series(history, LOSS_FIELDS)
+    menus = []
+    if loss in POSITIVE_LOSSES:
+        sizes = font_sizes(large)
+        menus = [{"type": "buttons", "direction": "right", "x": 1, "xanchor": "right", "y": 1.01, "yanchor": "bottom",
+                  "showactive": True, "active": 0, "pad": {"r": 28, "t": 0, "b": 0, "l": 0},
+                  "font": {"size": sizes["legend"] - 1},
+                  "buttons": [{"label": "Linear", "method": "relayout", "args": [{"yaxis.type": "linear"}]},
+                              {"label": "Log", "method": "relayout", "args": [{"yaxis.type": "log"}]}]}]
+    return {
+        "data": _paired_traces(its, series, ("D loss", "G loss"), (D_LOSS_COLOUR, G_LOSS_COLOUR)),
+        "layout": base_layout("Losses (smoothed)", large, xaxis=_ITERATION_AXIS,
+                              yaxis={"title": {"text": "loss"}, "exponentformat": "power"}, updatemenus=menus,
+                              uirevision="losses"),
+    }
+
+
+def loss_extension(history: Sequence, smooth: Sequence[float | None] = (None, None)):
+    return paired_extension(history, LOSS_FIELDS, smooth)
 
 
 # ---- objective quality -------------------------------------------------------------------

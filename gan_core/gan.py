@@ -149,10 +149,16 @@ class GAN:
         return {"d_accuracy_real": float((real_s > threshold).mean()),
                 "d_accuracy_fake": float((fake_s <= threshold).mean())}
 
-    def verdicts(self, real: np.ndarray, n_fakes: int) -> tuple[np.ndarray, np.ndarray]:
-        """How real D finds these real samples and the first n fakes of the fixed batch, from 0
-        (surely fake) to 1 (surely real): its score past its decision threshold, squashed."""
-        real_s, fake_s, threshold = self._scores(real, self.fixed_z[:n_fakes])
+    def verdicts(self, real: np.ndarray, fake: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """How real D finds these real and fake samples (G's, already drawn), from 0 (surely
+        fake) to 1 (surely real): its score past its decision threshold, squashed."""
+        g_w, d_w, _, _, g_nt, d_nt = self._state
+        both = np.concatenate([real, fake]).astype(np.float32)
+        scores = self._step.judge(d_w, d_nt, both).numpy().ravel()
+        real_s, fake_s = scores[:len(real)], scores[len(real):]
+        threshold = self.loss.threshold
+        if threshold is None:  # a critic: midway between its mean scores
+            threshold = 0.5 * (float(real_s.mean()) + float(fake_s.mean()))
         return tuple(1.0 / (1.0 + np.exp(-np.clip(s - threshold, -30, 30))) for s in (real_s, fake_s))
 
     def _scores(self, real: np.ndarray, z: np.ndarray):
@@ -200,7 +206,8 @@ def shared_step(cfg: RunConfig) -> "SharedStep":
 class SharedStep:
     """`chunk(g_w, d_w, g_opt, d_opt, g_nt, d_nt, real, n, seed, train_g)` trains n iterations
     on those variables (D alone when `train_g` is false: pre-training); `scores(g_w, d_w, g_nt,
-    d_nt, real, z)` gives D's scores on real and generated samples, as in inference."""
+    d_nt, real, z)` gives D's scores on real and generated samples, as in inference, and
+    `judge(d_w, d_nt, x)` D's scores on given samples."""
 
     def __init__(self, cfg: RunConfig):
         self.compiled = False  # set by the first warm_up of any run of this shape
@@ -325,4 +332,10 @@ class SharedStep:
             fake, _ = g_call(g, g_nt, z, training=False)
             return d_call(d, d_nt, real, training=False)[0], d_call(d, d_nt, fake, training=False)[0]
 
-        self.chunk, self.scores = chunk, scores
+        @tf.function(reduce_retracing=True)
+        def judge(d_vars, d_nt_vars, x):
+            d = [v.read_value() for v in d_vars]
+            d_nt = [v.read_value() for v in d_nt_vars]
+            return d_call(d, d_nt, x, training=False)[0]
+
+        self.chunk, self.scores, self.judge = chunk, scores, judge

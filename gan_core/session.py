@@ -37,6 +37,7 @@ STATES = (IDLE, RUNNING, PAUSED, DIVERGED, ERROR)
 
 _PUBLISH_SECONDS = 0.1  # a chunk lasts about this long, so the view refreshes ~10×/s
 _METRICS_SECONDS = 1.0
+_METRICS_SHARE = 10.0  # metrics at most every this many times what they last cost
 _RATE_WINDOW_SECONDS = 2.0  # the shown it/s is measured on the wall clock over this window
 _PAUSE_WAIT_SECONDS = 1.0  # the longest a Pause waits for the chunk in flight
 MAX_STEP = 1_000_000
@@ -338,6 +339,7 @@ class TrainingSession:
         self._quality.clear()
         self._metrics = MappingProxyType({})
         self._rate, self._last_metrics, self._far_chunks, self._off_axes = 0.0, 0.0, 0, 0
+        self._metrics_cost = 0.0  # seconds the last metrics took
         self._d_real = self._d_fake = _frozen(np.zeros(0))
         self._marks.clear()
         self._steps_wanted = 0
@@ -416,12 +418,19 @@ class TrainingSession:
             return ("train", run_id, min(self._steps_wanted, 20_000))
         if self._state != RUNNING:
             return None
-        if self._speed is None:
-            return ("train", run_id, int(np.clip(self._rate * _PUBLISH_SECONDS, 8, 20_000)) if self._rate else 64)
-        # Paced: a chunk is what the pace asks for in a publication's time, but never more than
-        # the machine does in that time (a DCGAN does tens a second, not a thousand).
-        pace = min(self._speed, self._rate) if self._rate else min(self._speed, 80.0)
-        return ("train", run_id, max(1, int(round(pace * _PUBLISH_SECONDS))))
+        rate = self._rate
+        if self._speed is not None and (not rate or self._speed < rate):
+            # Paced: a chunk is what the pace asks for in a publication's time, but never more
+            # than the machine does in that time (a DCGAN does tens a second, not a thousand).
+            pace = min(self._speed, rate) if rate else min(self._speed, 80.0)
+            return ("train", run_id, max(1, int(round(pace * _PUBLISH_SECONDS))))
+        # Flat out (max speed, or a pace the machine cannot keep): a publication every 0.1 s;
+        # every 0.2 s for a slow model, whose few iterations would otherwise cost no more than
+        # the publication after them (a letters DCGAN: 9 it/s instead of 17).
+        if not rate:
+            return ("train", run_id, 8)
+        seconds = _PUBLISH_SECONDS if rate * _PUBLISH_SECONDS >= 8 else 2 * _PUBLISH_SECONDS
+        return ("train", run_id, int(np.clip(rate * seconds, 1, 20_000)))
 
     def _work(self) -> None:
         me = threading.current_thread()
@@ -478,19 +487,25 @@ class TrainingSession:
         result = gan.train(n)
         # A kind may show fewer fakes than the metrics judge (a grid of images, not 500): the
         # whole fixed batch is generated only when the metrics are due.
-        shown = kind_of(gan.target).SHOWN
+        kind = kind_of(gan.target)
+        shown = kind.SHOWN
         fake = gan.fake_view(shown)
         finite = result.finite and bool(np.isfinite(fake).all())
-        accuracy = gan.evaluate() if finite else {"d_accuracy_real": float("nan"), "d_accuracy_fake": float("nan")}
+        nan = float("nan")
+        accuracy = gan.evaluate(kind.EVALUATED) if finite else {"d_accuracy_real": nan, "d_accuracy_fake": nan}
         now = time.perf_counter()
         metrics = None
-        if finite and now - self._last_metrics >= _METRICS_SECONDS:
+        # The metrics every second, or rarer when they are dear (an image judge under a
+        # classroom's load): they never take more than a tenth of the run's time.
+        if finite and now - self._last_metrics >= max(_METRICS_SECONDS, _METRICS_SHARE * self._metrics_cost):
             judged = fake if shown is None else gan.fake_view()
             metrics = MappingProxyType(compute_metrics(gan.target, judged))
+            self._metrics_cost = time.perf_counter() - now
+            now = time.perf_counter()
         # Outside the plot (said in the status), and far outside it (a run blowing up): both
         # measured here, off the state lock.
         if finite and shown is not None:
-            d_real, d_fake = gan.verdicts(self._real[:shown], shown)
+            d_real, d_fake = gan.verdicts(self._real[:shown], fake)
         outside = int(off_axes(gan.target, fake).sum()) if finite else 0
         far = float(off_axes(gan.target, fake, margin=2.0).mean()) if finite and len(fake) else 0.0
         with self._lock:

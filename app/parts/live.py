@@ -1,4 +1,4 @@
-"""The live views: samples graph, accuracy and objective-quality charts, step counter and
+"""The live views: samples graph, accuracy, loss and objective-quality charts, step counter and
 status, and the tick that streams snapshots into them. A tab gets its session on page load
 (a lazy one: no networks until Start); a slow heartbeat keeps the session alive and restarts
 ticking if a stale tick stopped it while the run goes on.
@@ -13,7 +13,8 @@ import numpy as np
 from dash import ClientsideFunction, Input, Output, State, dcc, html, no_update
 
 from app import ids
-from app.figures import GRAPH_CONFIG, accuracy_extension, accuracy_figure, quality_extension, quality_figure
+from app.figures import (GRAPH_CONFIG, accuracy_extension, accuracy_figure, loss_extension, loss_figure,
+                         quality_extension, quality_figure)
 from app.registry import RegistryFull
 from app.status import render_status
 from app.views import view_for
@@ -56,6 +57,7 @@ def graphs() -> tuple[html.Div, html.Div]:
                                            "tutorial does; training is unchanged."), "value": "smooth"}])
     charts = html.Div([
         _graph(ids.ACCURACY_GRAPH, accuracy_figure(), "The discriminator's accuracy on real and on fake samples"),
+        _graph(ids.LOSS_GRAPH, loss_figure(), "The discriminator's and the generator's loss over time"),
         _graph(ids.QUALITY_GRAPH, quality_figure(view.quality_lines(target), target.id),
                "An objective measure of how well the fakes match"),
     ], className="charts")
@@ -110,6 +112,8 @@ def register(app, registry) -> None:
         Output(ids.SAMPLES_GRAPH, "figure"),
         Output(ids.ACCURACY_GRAPH, "figure"),
         Output(ids.ACCURACY_GRAPH, "extendData"),
+        Output(ids.LOSS_GRAPH, "figure"),
+        Output(ids.LOSS_GRAPH, "extendData"),
         Output(ids.QUALITY_GRAPH, "figure"),
         Output(ids.QUALITY_GRAPH, "extendData"),
         Output(ids.STEP_COUNTER, "children"),
@@ -128,7 +132,7 @@ def register(app, registry) -> None:
     def tick(_n, sid, view, notice, large, options):
         session = registry.get(sid)
         if session is None:
-            return (no_update,) * 6 + ("Your session has ended. Reload the page.", True, no_update)
+            return (no_update,) * 8 + ("Your session has ended. Reload the page.", True, no_update)
         view = view if isinstance(view, dict) else {}
         notice = notice if isinstance(notice, str) else ""
         last = view.get("last") if type(view.get("last")) is int else -1
@@ -147,19 +151,23 @@ def register(app, registry) -> None:
         big = isinstance(large, list) and "large" in large
         if view.get("run") != snap.run_id:  # first draw, or a reset: whole figures
             _, new_view["smooth"] = accuracy_extension(snap.history)
+            _, new_view["smooth_loss"] = loss_extension(snap.history)
             return (kind.samples_figure(target, snap.real, _shown_fake(snap), big, options, _verdicts(snap)),
                     accuracy_figure(snap.history, big), None,
+                    loss_figure(snap.history, big, snap.config.loss), None,
                     quality_figure(kind.quality_lines(target), target.id, snap.quality, big), None,
                     str(snap.iteration), status,
                     not keep_ticking, new_view)
         redraw = view.get("options") != drawn_options  # the samples drawn another way
         if view.get("version") == snap.version and not redraw:
-            return (no_update,) * 7 + (not keep_ticking, no_update)
+            return (no_update,) * 9 + (not keep_ticking, no_update)
         smooth = view.get("smooth") if _pair(view.get("smooth")) else [None, None]
         accuracy, new_view["smooth"] = accuracy_extension(snap.history, smooth)
+        smooth = view.get("smooth_loss") if _pair(view.get("smooth_loss")) else [None, None]
+        losses, new_view["smooth_loss"] = loss_extension(snap.history, smooth)
         samples = (kind.samples_figure(target, snap.real, _shown_fake(snap), big, options, _verdicts(snap)) if redraw
                    else kind.samples_patch(target, _shown_fake(snap), options, _verdicts(snap)))
-        return (samples, no_update, accuracy or no_update, no_update,
+        return (samples, no_update, accuracy or no_update, no_update, losses or no_update, no_update,
                 quality_extension(kind.quality_lines(target), snap.quality) or no_update, str(snap.iteration), status,
                 not keep_ticking, new_view)
 

@@ -13,8 +13,8 @@ from app.figures import FAKE_COLOUR, REAL_COLOUR, base_layout
 from gan_core.kinds.images import GRID_GAP as GAP
 from gan_core.kinds.images import grid_png
 
-FAKE_GRID = (6, 6)  # rows, columns of fakes
-REAL_GRID = (6, 2)
+FAKE_GRID = (5, 5)  # rows, columns of fakes: 25 morphing pictures, and a tick under 40 KB even of noise
+REAL_GRID = (5, 2)
 
 
 def sprite(images: np.ndarray, side: int, rows: int, cols: int) -> str:
@@ -49,7 +49,7 @@ def _verdict_notes(side: int, scores, x0: float, cols: int) -> list[dict]:
     notes = []
     for k, p in enumerate(np.asarray(scores, np.float64)):
         r, c = divmod(k, cols)
-        notes.append({"x": x0 + GAP + c * (side + GAP) + side / 2, "y": GAP + r * _row(side) + side + _band(side) / 2,
+        notes.append({"x": round(x0 + GAP + c * (side + GAP) + side / 2), "y": round(GAP + r * _row(side) + side + _band(side) / 2),
                       "yanchor": "middle", "text": f"{p:.2f}", "showarrow": False,
                       "font": {"size": 11, "color": VERDICT_REAL if p > 0.5 else VERDICT_FAKE}})
     return notes

@@ -7,6 +7,7 @@ module, whose public face is the same for every kind:
 - `metrics(target, samples)`: every objective metric that applies, keyed by name;
 - `csv_header(target)`: the column names of `train --samples-csv`;
 - `SHOWN`: how many fakes of the fixed batch the page shows each publication (None: all);
+- `EVALUATED`: how many fresh real and fake samples D's accuracy is measured on per publication;
 - `fused_loop(cfg)`: whether the training loop compiles whole with XLA.
 
 Adding a kind means adding its module and a line below; the dashboard has the twin registry

@@ -26,7 +26,9 @@ from gan_core.judge import judge as classifier
 from gan_core.models import activate, initializer, mlp_discriminator, mlp_generator, normalise, score
 from gan_core.targets import Target
 
-SHOWN = 36  # fakes the page shows each publication (the metrics use the whole fixed batch)
+SHOWN = 25  # fakes the page shows each publication (the metrics use the whole fixed batch)
+EVALUATED = 64  # D accuracy after each chunk on this many fresh real and fake images (a batch):
+# 200 + 200 would cost more than the chunk's own training
 COVERED = 0.01  # share of the fakes a class needs to count as covered
 
 
@@ -158,8 +160,8 @@ GRID_GAP = 2  # dark pixels between the cells of a grid
 
 
 def grid_png(images: np.ndarray, side: int, rows: int, cols: int, band: int = 0) -> bytes:
-    """rows × cols images in [-1, 1] as one grey PNG (missing cells stay dark), 64 grey
-    levels: the eye sees no difference, and even a grid of noise stays small. `band` pixels
+    """rows × cols images in [-1, 1] as one grey PNG (missing cells stay dark), 32 grey
+    levels: the eye sees no difference at this size, and even a grid of noise stays small. `band` pixels
     are left free under each row (for a caption drawn over the PNG)."""
     import io
 
@@ -168,7 +170,7 @@ def grid_png(images: np.ndarray, side: int, rows: int, cols: int, band: int = 0)
     cell, row = side + GRID_GAP, side + GRID_GAP + band
     canvas = np.full((rows * row + GRID_GAP, cols * cell + GRID_GAP), 40, np.uint8)
     pixels = np.clip((np.asarray(images[: rows * cols], np.float64) + 1.0) * 127.5, 0, 255).astype(np.uint8)
-    pixels &= 0xFC
+    pixels &= 0xF8
     for k, img in enumerate(pixels):
         r, c = divmod(k, cols)
         top, left = GRID_GAP + r * row, GRID_GAP + c * cell

@@ -25,6 +25,7 @@ def metrics(target: Target, samples: np.ndarray) -> dict[str, float]:
 
 
 SHOWN = None  # the page shows every fake of the fixed batch
+EVALUATED = 200  # D accuracy after each chunk on this many fresh real and fake samples
 
 
 def fused_loop(cfg) -> bool:

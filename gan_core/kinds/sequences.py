@@ -116,6 +116,7 @@ def metrics(target: Target, samples: np.ndarray) -> dict[str, float]:
 
 
 SHOWN = None  # every fake is judged each publication; the view picks its few curves
+EVALUATED = 200  # D accuracy after each chunk on this many fresh real and fake samples
 
 
 def fused_loop(cfg: RunConfig) -> bool:

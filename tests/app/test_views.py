@@ -4,7 +4,8 @@ import json
 import numpy as np
 from dash import html
 
-from app.figures import MAX_ACCURACY_POINTS, accuracy_extension, accuracy_figure, quality_extension, quality_figure
+from app.figures import (MAX_ACCURACY_POINTS, accuracy_extension, accuracy_figure, loss_extension, loss_figure,
+                         quality_extension, quality_figure)
 from app.parts.live import _shown_fake
 from app.status import render_status
 from app.views import curves, view_for
@@ -71,6 +72,25 @@ def test_the_smoothed_accuracy_is_calm_where_the_raw_one_jumps():
         (update, _, _), state = accuracy_extension(history[k:k + 7], state)
         pieces += update["y"][2]
     assert pieces == smooth
+
+
+def test_the_loss_chart_draws_d_and_g_raw_and_smoothed_with_a_log_switch_where_it_means_something():
+    history = [HistoryPoint(i, 0.5, 0.5, 1.4 - 0.001 * i, 0.7 + (i % 2) * 0.2) for i in range(200)]
+    fig = loss_figure(history)
+    assert [t["name"] for t in fig["data"]] == ["D loss", "G loss", "D loss", "G loss"]
+    assert fig["data"][0]["y"][:2] == [1.4, 1.399] and fig["data"][0]["opacity"] < 1  # faint raw line
+    g_smooth = fig["data"][3]["y"]
+    assert max(g_smooth[50:]) - min(g_smooth[50:]) < 0.05  # the bold line calms G's zigzag
+    buttons = fig["layout"]["updatemenus"][0]["buttons"]
+    assert [b["args"][0]["yaxis.type"] for b in buttons] == ["linear", "log"]
+    # A critic's loss goes below zero: no log axis offered.
+    assert loss_figure(history, loss="wgan-gp")["layout"]["updatemenus"] == []
+    state, pieces = [None, None], []
+    for k in range(0, 200, 9):
+        (update, traces, _), state = loss_extension(history[k:k + 9], state)
+        pieces += update["y"][3]
+    assert pieces == g_smooth and traces == [0, 1, 2, 3]
+    json.dumps(fig)
 
 
 def _headline(target_id):
@@ -173,8 +193,11 @@ def test_images_travel_as_one_small_png_per_grid():
     assert all(t["source"].startswith("data:image/png;base64,") for t in fig["data"])
     patch = json.dumps(images.samples_patch(target, real).to_plotly_json())
     assert len(patch) < 40_000 and "source" in patch
-    noisy = np.random.default_rng(1).uniform(-1, 1, (36, 784))  # the worst case for PNG
-    assert len(images.sprite(noisy, 28, *images.FAKE_GRID)) < 40_000
+    # the worst case for PNG, at 28×28, with every verdict written: one tick stays under 40 KB
+    noisy = np.random.default_rng(1).uniform(-1, 1, (25, 784))
+    letters = get_target("letters")
+    worst = images.samples_patch(letters, noisy, verdicts=(np.random.rand(10), np.random.rand(25)))
+    assert len(json.dumps(worst.to_plotly_json())) < 32_000
 
 
 def test_status_says_the_image_metrics_beside_the_real_ones():
@@ -191,11 +214,11 @@ def test_each_shown_image_carries_ds_verdict_green_for_real_red_for_fake():
 
     target = get_target("digits")
     real = target.sample(np.random.default_rng(0), 12)
-    fig = images.samples_figure(target, real, real, verdicts=(np.full(12, 0.9), np.linspace(0, 1, 36)))
+    fig = images.samples_figure(target, real, real, verdicts=(np.full(10, 0.9), np.linspace(0, 1, 25)))
     notes = fig["layout"]["annotations"][2:]
-    assert len(notes) == 36 + 12
-    fakes = notes[:36]
+    assert len(notes) == 25 + 10
+    fakes = notes[:25]
     assert fakes[0]["text"] == "0.00" and fakes[0]["font"]["color"] == images.VERDICT_FAKE
     assert fakes[-1]["text"] == "1.00" and fakes[-1]["font"]["color"] == images.VERDICT_REAL
-    assert all(n["font"]["color"] == images.VERDICT_REAL for n in notes[36:])
+    assert all(n["font"]["color"] == images.VERDICT_REAL for n in notes[25:])
     assert len(images.samples_figure(target, real, real[:0])["layout"]["annotations"]) == 2  # none before training

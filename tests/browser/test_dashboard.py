@@ -21,6 +21,7 @@ def test_start_pause_reset_as_a_user(dash_duo, dash_app):
     poll(lambda: counter(dash_duo) > 200)
     poll(lambda: trace_lengths(dash_duo, "samples-graph") == [500, 500])  # the fakes appear
     poll(lambda: trace_lengths(dash_duo, "accuracy-graph")[0] >= 3)  # accuracy points arrive
+    poll(lambda: trace_lengths(dash_duo, "loss-graph")[3] >= 3)  # and D's and G's losses
     before = fake_points(dash_duo)
     poll(lambda: fake_points(dash_duo) != before)  # and move
     assert "Training" in dash_duo.find_element("#status").text
@@ -37,6 +38,7 @@ def test_start_pause_reset_as_a_user(dash_duo, dash_app):
     dash_duo.find_element("#reset-button").click()
     poll(lambda: counter(dash_duo) == 0)
     poll(lambda: trace_lengths(dash_duo, "accuracy-graph") == [0, 0, 0, 0])
+    poll(lambda: trace_lengths(dash_duo, "loss-graph") == [0, 0, 0, 0])
     poll(lambda: trace_lengths(dash_duo, "samples-graph") == [500, 0])  # the fakes are cleared
     assert "Ready" in dash_duo.find_element("#status").text
     assert severe_logs(dash_duo) == []
@@ -115,3 +117,19 @@ def test_ticks_never_overlap_and_a_slow_server_still_updates_the_page(dash_duo, 
     first = poll(lambda: counter(dash_duo))
     poll(lambda: counter(dash_duo) > first)  # the page keeps moving, one slow tick at a time
     assert most[0] == 1
+
+
+def test_the_loss_chart_switches_to_a_log_axis_and_keeps_it_while_training(dash_duo, dash_app):
+    _open(dash_duo, dash_app)
+    dash_duo.find_element("#start-button").click()
+    poll(lambda: trace_lengths(dash_duo, "loss-graph")[0] >= 3)
+    axis_type = "return document.querySelector('#loss-graph .js-plotly-plot').layout.yaxis.type;"
+    button = poll(lambda: next((b for b in dash_duo.find_elements("#loss-graph .updatemenu-button")
+                                if "Log" in b.text), None))
+    button.click()
+    poll(lambda: dash_duo.driver.execute_script(axis_type) == "log")
+    grown = trace_lengths(dash_duo, "loss-graph")[0]
+    poll(lambda: trace_lengths(dash_duo, "loss-graph")[0] > grown)  # new points keep arriving
+    assert dash_duo.driver.execute_script(axis_type) == "log"
+    dash_duo.find_element("#pause-button").click()
+    assert severe_logs(dash_duo) == []

@@ -136,15 +136,15 @@ def test_the_graphs_fit_the_screen(dash_duo, dash_app, size):
     open_page(dash_duo, dash_app, size)
     width, height = size
     rects = dash_duo.driver.execute_script(
-        "return ['samples-graph', 'accuracy-graph', 'quality-graph', 'start-button'].map(function (id) {"
+        "return ['samples-graph', 'accuracy-graph', 'loss-graph', 'quality-graph', 'start-button'].map(function (id) {"
         "  var r = document.getElementById(id).getBoundingClientRect();"
         "  return [r.left, r.top, r.right, r.bottom]; });")
-    samples, accuracy, quality, start = rects
+    samples, accuracy, losses, quality, start = rects
     assert start[3] <= height and samples[1] < height * 0.45  # Start and the samples graph in view at once
     assert samples[3] - samples[1] >= 0.35 * height  # and the graph is large
     assert all(r[2] <= width + 1 for r in rects)  # nothing wider than the screen
     if width >= 1000:  # a projector: every graph visible without scrolling
-        assert accuracy[3] <= height + 1 and quality[3] <= height + 1
+        assert accuracy[3] <= height + 1 and losses[3] <= height + 1 and quality[3] <= height + 1
     title = dash_duo.driver.execute_script(
         "var r = document.querySelector('header h1').getBoundingClientRect(); return [r.left, r.right];")
     assert title[0] >= 0 and title[1] <= width  # the title is not cut at either end
