@@ -140,14 +140,18 @@ def loss_figure(history: Sequence = (), large: bool = False, loss: str = "nsgan"
     menus = []
     if loss in POSITIVE_LOSSES:
         sizes = font_sizes(large)
-        menus = [{"type": "buttons", "direction": "right", "x": 1, "xanchor": "right", "y": 1.01, "yanchor": "bottom",
-                  "showactive": True, "active": 0, "pad": {"r": 28, "t": 0, "b": 0, "l": 0},
+        menus = [{"type": "buttons", "direction": "right", "x": 0, "xanchor": "left", "y": 1.01, "yanchor": "bottom",
+                  "showactive": True, "active": 0, "pad": {"r": 0, "t": 0, "b": 2, "l": 0},
                   "font": {"size": sizes["legend"] - 1},
                   "buttons": [{"label": "Linear", "method": "relayout", "args": [{"yaxis.type": "linear"}]},
                               {"label": "Log", "method": "relayout", "args": [{"yaxis.type": "log"}]}]}]
+    # The key is in the title, so the switch can sit where a legend would (a narrow chart
+    # has no room for both in one row).
+    title = (f"Losses: <span style='color:{D_LOSS_COLOUR}'>━ D</span> "
+             f"<span style='color:{G_LOSS_COLOUR}'>┅ G</span> (smoothed)")
     return {
         "data": _paired_traces(its, series, ("D loss", "G loss"), (D_LOSS_COLOUR, G_LOSS_COLOUR)),
-        "layout": base_layout("Losses (smoothed)", large, xaxis=_ITERATION_AXIS,
+        "layout": base_layout(title, large, xaxis=_ITERATION_AXIS, showlegend=False,
                               yaxis={"title": {"text": "loss"}, "exponentformat": "power"}, updatemenus=menus,
                               uirevision="losses"),
     }
