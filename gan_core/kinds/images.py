@@ -176,7 +176,7 @@ def grid_png(images: np.ndarray, side: int, rows: int, cols: int, band: int = 0)
         top, left = GRID_GAP + r * row, GRID_GAP + c * cell
         canvas[top:top + side, left:left + side] = img.reshape(side, side)
     out = io.BytesIO()
-    Image.fromarray(canvas, "L").save(out, format="PNG", optimize=True)
+    Image.fromarray(canvas, "L").save(out, format="PNG", compress_level=6)  # optimize=True: 4× slower, no smaller
     return out.getvalue()
 
 
