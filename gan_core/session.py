@@ -340,6 +340,7 @@ class TrainingSession:
         self._metrics = MappingProxyType({})
         self._rate, self._last_metrics, self._far_chunks, self._off_axes = 0.0, 0.0, 0, 0
         self._metrics_cost = 0.0  # seconds the last metrics took
+        self._best_rate = 0.0  # the fastest chunk of this run, in iterations per second of training
         self._d_real = self._d_fake = _frozen(np.zeros(0))
         self._marks.clear()
         self._steps_wanted = 0
@@ -419,10 +420,15 @@ class TrainingSession:
         if self._state != RUNNING:
             return None
         rate = self._rate
-        if self._speed is not None and (not rate or self._speed < rate):
-            # Paced: a chunk is what the pace asks for in a publication's time, but never more
-            # than the machine does in that time (a DCGAN does tens a second, not a thousand).
-            pace = min(self._speed, rate) if rate else min(self._speed, 80.0)
+        # A DCGAN does tens a second, not thousands. Judged by the best rate this run has shown:
+        # a crowd's load lowers the others, and a fast model judged slow would get small
+        # chunks, which under that load measure slower still.
+        slow = bool(self._best_rate) and self._best_rate * _PUBLISH_SECONDS < 8
+        if self._speed is not None and not (slow and self._speed >= rate):
+            # Paced: a chunk is what the pace asks for in a publication's time; a slow model's
+            # never more than it does in that time. A fast model's is not cut to its rate under
+            # a crowd's load: smaller chunks there cost the same publication each, for less.
+            pace = min(self._speed, rate) if slow else self._speed if rate else min(self._speed, 80.0)
             return ("train", run_id, max(1, int(round(pace * _PUBLISH_SECONDS))))
         # Flat out (max speed, or a pace the machine cannot keep): a publication every 0.1 s;
         # every 0.2 s for a slow model, whose few iterations would otherwise cost no more than
@@ -485,6 +491,7 @@ class TrainingSession:
         """Train n iterations and publish; a run that blew up pauses as diverged."""
         t0 = time.perf_counter()
         result = gan.train(n)
+        trained = time.perf_counter()
         # A kind may show fewer fakes than the metrics judge (a grid of images, not 500): the
         # whole fixed batch is generated only when the metrics are due.
         kind = kind_of(gan.target)
@@ -513,8 +520,12 @@ class TrainingSession:
                 return  # reset meanwhile: this result belongs to a discarded run
             if self._steps_wanted:
                 self._steps_wanted = max(0, self._steps_wanted - result.iterations)
-            rate = result.iterations / max(now - t0, 1e-9)  # compute only: sizes the next chunk
+            # Training alone sizes the next chunk. Counting the publication's own cost here too
+            # made a crowd spiral down: slow chunks, smaller chunks, the same cost per chunk,
+            # until twenty runs did one iteration a chunk (2 it/s each).
+            rate = result.iterations / max(trained - t0, 1e-9)
             self._rate = rate if not self._rate else 0.7 * self._rate + 0.3 * rate
+            self._best_rate = max(self._best_rate, rate)
             self._iteration = gan.iteration
             if self._state == RUNNING:
                 self._marks.append((now, gan.iteration))
