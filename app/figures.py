@@ -104,6 +104,7 @@ def accuracy_figure(history: Sequence = (), large: bool = False) -> dict:
                      "line": {"dash": "dash", "color": "#555", "width": 1}}],
             annotations=[{"xref": "paper", "x": 1, "y": 0.5, "text": "50 %: D fooled",
                           "showarrow": False, "xanchor": "right", "yanchor": "bottom",
+                          "bgcolor": "rgba(255,255,255,0.75)",  # readable over the lines
                           "font": {"size": 13, "color": "#444"}}],
         ),
     }
