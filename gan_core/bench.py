@@ -159,7 +159,7 @@ def time_to_share(share: float, seconds: float, train, fakes, target, every: flo
             best = max(best, last["recognisable_share"])
             if reached is None and last["recognisable_share"] >= share:
                 reached = round(now, 1)
-            if now >= seconds or reached is not None and last is not None and now >= seconds:
+            if now >= seconds:
                 break
         iterations += train()
     return {"seconds_to_share": reached, "best_share": round(best, 3), "iterations": iterations,

@@ -59,8 +59,8 @@ RECOMMENDED: dict[str, tuple[dict[str, Any], dict[str, tuple[str, float]]]] = {
     "two_gaussians": ({}, _modes(2)),
     "three_clusters": (_MIXTURE_CHANGES, _modes(3)),
     "sinusoids": (_SINUSOIDS, _CURVES),
-    # Images learn in minutes, not seconds: their objective is checked by `python -m bench
-    # images` after 3 minutes of training, not by the 10,000-iteration test.
+    # Images learn in minutes, not seconds: their objective is checked by `python -m gan_core
+    # bench --workload letters --quality-seconds 180`, not by the 10,000-iteration test.
     "letters": (_IMAGES, _RECOGNISABLE),
     "digits": (_IMAGES, _RECOGNISABLE),
     "mnist": (_IMAGES, _RECOGNISABLE),
