@@ -156,19 +156,21 @@ class GAN:
         both = np.concatenate([real, fake]).astype(np.float32)
         scores = self._step.judge(d_w, d_nt, both).numpy().ravel()
         real_s, fake_s = scores[:len(real)], scores[len(real):]
-        threshold = self.loss.threshold
-        if threshold is None:  # a critic: midway between its mean scores
-            threshold = 0.5 * (float(real_s.mean()) + float(fake_s.mean()))
+        threshold = self._threshold(real_s, fake_s)
         return tuple(1.0 / (1.0 + np.exp(-np.clip(s - threshold, -30, 30))) for s in (real_s, fake_s))
 
     def _scores(self, real: np.ndarray, z: np.ndarray):
         g_w, d_w, _, _, g_nt, d_nt = self._state
         scores = self._step.scores(g_w, d_w, g_nt, d_nt, np.asarray(real, np.float32), z)
         real_s, fake_s = (s.numpy().ravel() for s in scores)
-        threshold = self.loss.threshold
-        if threshold is None:  # a critic: midway between its mean scores
-            threshold = 0.5 * (float(real_s.mean()) + float(fake_s.mean()))
-        return real_s, fake_s, threshold
+        return real_s, fake_s, self._threshold(real_s, fake_s)
+
+    def _threshold(self, real_s: np.ndarray, fake_s: np.ndarray) -> float:
+        """The score above which D says "real": the loss's own, or for a critic midway between
+        its mean scores."""
+        if self.loss.threshold is not None:
+            return self.loss.threshold
+        return 0.5 * (float(real_s.mean()) + float(fake_s.mean()))
 
 
 def build_networks(cfg: RunConfig):
