@@ -44,6 +44,12 @@ _MAX_CHUNK_VALUES = 1 << 18
 VIEW_SAMPLES = 500  # size of the fixed noise batch whose fakes the dashboard shows
 EVALUATE_SAMPLES = 200
 _MAX_SHARED_STEPS = 16  # network shapes whose compiled step stays in memory
+SURFACE_GRID = 40  # D's decision surface: its output on this many points a side of the plot
+ARROWS = 100  # gradient arrows on the first this many shown fakes: readable, not a thicket
+MANIFOLD_LINES = 15  # G's manifold: a grid of this many lines each way (2-D latent or a slice)
+MANIFOLD_POINTS = 60  # points along each line
+# The span of latent values the manifold draws, per noise distribution
+LATENT_SPAN = {"gaussian": (-2.0, 2.0), "uniform": (-1.0, 1.0), "uniform01": (0.0, 1.0)}
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,46 @@ class ChunkResult:
     finite: bool
     d_updates: float = 1.0  # share of the iterations in which D (G) updated: below 1 when balanced
     g_updates: float = 1.0
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why the samples move, for 2-D targets (points and functions), at one moment.
+
+    `surface[i, j]`: how real D finds the point (xs[j], ys[i]), 0 (surely fake) to 1 (surely
+    real), as its loss reads its score; `arrows[k]`: the step G's loss pushes the k-th shown
+    fake, the negative gradient of G's loss with respect to that sample (relative sizes
+    count); `manifold`: G on a latent grid, shape (lines, points, 2), the lines running
+    along the first latent coordinate and, for a 2-D grid, `manifold_cross` along the second;
+    `manifold_slice`: the latent has more than two coordinates, so the grid is the slice
+    through the first two with the rest at the centre of their range."""
+    xs: np.ndarray
+    ys: np.ndarray
+    surface: np.ndarray
+    arrows: np.ndarray
+    manifold: np.ndarray
+    manifold_cross: np.ndarray
+    manifold_slice: bool
+
+
+def surface_axes(target, n: int = SURFACE_GRID) -> tuple[np.ndarray, np.ndarray]:
+    return (np.linspace(*target.x_range, n).astype(np.float32), np.linspace(*target.y_range, n).astype(np.float32))
+
+
+def latent_grid(latent_size: int, dist: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """Latent points for the manifold: one line for a 1-D latent; for more, a grid of lines
+    along the first and along the second coordinate (the others at the centre)."""
+    low, high = LATENT_SPAN[dist]
+    along = np.linspace(low, high, MANIFOLD_POINTS, dtype=np.float32)
+    if latent_size == 1:
+        return along[None, :, None], None
+    across = np.linspace(low, high, MANIFOLD_LINES, dtype=np.float32)
+    rows = np.full((MANIFOLD_LINES, MANIFOLD_POINTS, latent_size), 0.5 * (low + high), np.float32)
+    rows[:, :, 0] = along[None, :]
+    rows[:, :, 1] = across[:, None]
+    cols = rows.copy()
+    cols[:, :, 0], cols[:, :, 1] = rows[:, :, 1], rows[:, :, 0]
+    return rows, cols
 
 
 class GAN:
@@ -142,7 +188,64 @@ class GAN:
             *self._state, self._real, tf.constant(k), tf.constant(seed, tf.int64), tf.constant(train_g))
         return ChunkResult(k, float(d), float(g), bool(finite), float(d_share), float(g_share))
 
+    def step_phase(self, phase: str) -> ChunkResult:
+        """One update of D alone ("d") or of G alone ("g"), for step-by-step teaching: the
+        iteration count does not move (an iteration is one of each)."""
+        if phase == "d":
+            return self._chunk(1, train_g=False)
+        if phase != "g":
+            raise ValueError(f"phase must be 'd' or 'g'; got {phase!r}")
+        seed = int(self.rng.integers(0, 2**62))
+        g_loss, finite = self._step.g_only(*self._state, tf.constant(seed, tf.int64))
+        return ChunkResult(0, float("nan"), float(g_loss), bool(finite), 0.0, 1.0)
+
+    def overview(self) -> tuple:
+        """G and D in words for the page's model diagram: per network (name, its layers as
+        (kind, output size, parameters), total parameters); only layers that compute."""
+        out = []
+        for name, model in (("G", self.G), ("D", self.D)):
+            layers = []
+            for layer in model.layers:
+                kind = type(layer).__name__
+                if kind == "InputLayer":
+                    layers.append(("input", _size(layer.output.shape), 0))
+                    continue
+                params = int(sum(np.prod(w.shape) for w in layer.weights))
+                if kind in ("Dropout", "Rescaling", "Reshape", "Flatten") and not params:
+                    continue
+                act = getattr(getattr(layer, "activation", None), "__name__", "")
+                if kind in _ACTIVATION_LAYERS and layers:  # said with the layer it follows
+                    words, size, count = layers[-1]
+                    layers[-1] = (f"{words} · {_ACTIVATION_LAYERS[kind] or act}", size, count + params)
+                    continue
+                words = kind if act in ("", "linear") else f"{kind} · {act}"
+                layers.append((words, _size(layer.output.shape), params))
+            out.append((name, tuple(layers), int(model.count_params())))
+        return tuple(out)
+
     # ---- evaluation -----------------------------------------------------------------
+    def explain(self, real: np.ndarray, fake: np.ndarray) -> Explanation | None:
+        """D's surface, G's gradient arrows on the first ARROWS fakes and G's manifold, for a
+        2-D target; None for curves and images. `real` and `fake` are the shown samples
+        (a critic's scores are read against their means)."""
+        if self.target.kind not in ("function", "points") or not len(fake):
+            return None
+        xs, ys = surface_axes(self.target)
+        grid = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
+        rows, cols = latent_grid(self.cfg.latent_size, self.cfg.latent_dist)
+        z = rows.reshape(-1, self.cfg.latent_size) if cols is None else \
+            np.concatenate([rows, cols]).reshape(-1, self.cfg.latent_size)
+        shown = np.asarray(fake[:ARROWS], np.float32)
+        g_w, d_w, _, _, g_nt, d_nt = self._state
+        grid_s, real_s, fake_s, manifold, push = (t.numpy() for t in self._step.explain(
+            g_w, d_w, g_nt, d_nt, grid, np.asarray(real, np.float32), shown, z))
+        real_mean, fake_mean = float(real_s.mean()), float(fake_s.mean())
+        surface = self.loss.realness(grid_s.reshape(len(ys), len(xs)), real_mean, fake_mean)
+        lines = len(rows)
+        manifold = manifold.reshape(-1, MANIFOLD_POINTS, 2)
+        return Explanation(xs, ys, surface.astype(np.float32), push.astype(np.float32),
+                           manifold[:lines], manifold[lines:], self.cfg.latent_size > 2)
+
     def evaluate(self, n: int = EVALUATE_SAMPLES) -> dict[str, float]:
         """D accuracy on n fresh real and n fresh fake samples (the tutorial used 100 + 100)."""
         real_s, fake_s, threshold = self._scores(self.target.sample(self.rng, n), self.latent(n))
@@ -171,6 +274,15 @@ class GAN:
         if self.loss.threshold is not None:
             return self.loss.threshold
         return 0.5 * (float(real_s.mean()) + float(fake_s.mean()))
+
+
+_ACTIVATION_LAYERS = {"LeakyReLU": "leaky ReLU", "ReLU": "ReLU", "Activation": "",
+                      "BatchNormalization": "batch norm"}
+
+
+def _size(shape) -> str:
+    """A layer's output shape without the batch: "16", "7×7×256"."""
+    return "×".join(str(d) for d in tuple(shape)[1:])
 
 
 def build_networks(cfg: RunConfig):
@@ -244,14 +356,14 @@ class SharedStep:
             norm = tf.sqrt(tf.reduce_sum(tf.square(grad), axis=1) + 1e-12)
             return tf.reduce_mean(tf.square(norm - 1.0))
 
-        def g_update(g, g_slots, g_step, g_nt, d, d_nt, z, g_lr, cut):
+        def g_update(g, g_slots, g_step, g_nt, d, d_nt, z, g_lr, cut, force=False):
             with tf.GradientTape() as tape:
                 tape.watch(g)
                 fake, g_nt = g_call(g, g_nt, z)
                 scores, d_nt = d_call(d, d_nt, fake)
                 g_loss = loss.g_loss(scores)
             grads = tape.gradient(g_loss, g)
-            if not balance:
+            if not balance or force:
                 g, g_slots = apply(g_kind, beta1, g, grads, g_slots, g_lr, g_step)
                 return g, g_slots, g_step + 1, g_nt, d_nt, g_loss, tf.constant(1.0)
             # G trains while D still catches more than 1 - balance of its fakes
@@ -340,4 +452,42 @@ class SharedStep:
             d_nt = [v.read_value() for v in d_nt_vars]
             return d_call(d, d_nt, x, training=False)[0]
 
+        @tf.function(reduce_retracing=True)
+        def g_only(g_vars, d_vars, g_opt, d_opt, g_nt_vars, d_nt_vars, seed):
+            """One update of G alone (a step-by-step G step), whatever the balance says."""
+            g = [v.read_value() for v in g_vars]
+            d = [v.read_value() for v in d_vars]
+            g_nt = [v.read_value() for v in g_nt_vars]
+            d_nt = [v.read_value() for v in d_nt_vars]
+            g_lr, g_step, g_slots = g_opt[0].read_value(), g_opt[1].read_value(), [v.read_value() for v in g_opt[2:]]
+            z = latent((2 * B, L), tf.stack([seed, tf.constant(0, tf.int64)]))
+            g, g_slots, g_step, g_nt, d_nt, g_loss, _ = g_update(g, g_slots, g_step, g_nt, d, d_nt, z, g_lr,
+                                                                 tf.constant(0.0), force=True)
+            for variables, values in ((g_vars, g), (g_opt[2:], g_slots), (g_nt_vars, g_nt), (d_nt_vars, d_nt)):
+                for variable, value in zip(variables, values):
+                    variable.assign(value)
+            g_opt[1].assign(g_step)
+            finite = tf.reduce_all(tf.math.is_finite(tf.stack([tf.reduce_sum(w) for w in g] + [g_loss])))
+            return g_loss, finite
+
+        @tf.function(reduce_retracing=True)
+        def explain(g_vars, d_vars, g_nt_vars, d_nt_vars, grid, real, fake, z):
+            """D's scores on a grid, the shown reals and fakes; G on latent points; and the
+            step G's loss pushes each fake: minus the gradient of its share of that loss."""
+            g = [v.read_value() for v in g_vars]
+            d = [v.read_value() for v in d_vars]
+            g_nt = [v.read_value() for v in g_nt_vars]
+            d_nt = [v.read_value() for v in d_nt_vars]
+            grid_s = d_call(d, d_nt, grid, training=False)[0]
+            real_s = d_call(d, d_nt, real, training=False)[0]
+            with tf.GradientTape() as tape:
+                tape.watch(fake)
+                fake_s = d_call(d, d_nt, fake, training=False)[0]
+                # G's loss is a mean over its fakes: times their count, each sample's own term
+                total = loss.g_loss(fake_s) * tf.cast(tf.shape(fake)[0], tf.float32)
+            push = -tape.gradient(total, fake)
+            manifold = g_call(g, g_nt, z, training=False)[0]
+            return grid_s, real_s, fake_s, manifold, push
+
         self.chunk, self.scores, self.judge = chunk, scores, judge
+        self.g_only, self.explain = g_only, explain

@@ -27,7 +27,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from gan_core.config import LIVE_FIELDS, RunConfig, describe_fields
-from gan_core.gan import GAN, VIEW_SAMPLES
+from gan_core.gan import GAN, VIEW_SAMPLES, Explanation
 from gan_core.kinds import kind_of
 from gan_core.metrics import compute_metrics
 from gan_core.targets import get_target
@@ -44,6 +44,17 @@ MAX_STEP = 1_000_000
 # Blown up: most fakes farther outside the plot than twice its size, chunk after chunk.
 FAR_SHARE = 0.5
 FAR_CHUNKS = 20
+# The timeline keeps at most this many past moments: one every `every` iterations, and when
+# full it drops every other one and keeps them twice as far apart (bounded memory, the whole
+# run covered). Fakes are kept in float16: a point moves far less than its 1e-3 precision.
+TIMELINE_FRAMES = 100
+TIMELINE_FIRST_EVERY = 10
+PHASE_WORDS = {
+    "d": "One discriminator step: D scored a batch of real and fake samples and its update moved the surface; "
+         "the fakes did not move.",
+    "g": "One generator step: G's update moved the fakes along the arrows, towards what D finds real; "
+         "the surface did not move.",
+}
 
 
 class SessionError(RuntimeError):
@@ -63,6 +74,14 @@ class HistoryPoint:
 class QualityPoint:
     iteration: int
     metrics: Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A kept moment of the run: its fakes and, for 2-D targets, D's surface."""
+    iteration: int
+    fake: np.ndarray
+    surface: np.ndarray | None
 
 
 @dataclass(frozen=True)
@@ -87,6 +106,13 @@ class Snapshot:
     # 0 (surely fake) to 1 (surely real); empty for the others
     d_real: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     d_fake: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    # 2-D targets: D's surface, G's gradient arrows and manifold at this moment (None before
+    # the networks exist, and for curves and images)
+    explanation: Explanation | None = None
+    frames: int = 0  # moments kept in the timeline
+    d_steps_done: int = 0  # single D and G steps made by the step buttons beyond the iterations
+    g_steps_done: int = 0
+    model: tuple = ()  # the networks in words: (name, [(layer, shape, params)], params) for G and D
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -121,6 +147,7 @@ class TrainingSession:
         self._speed = self._check_speed(speed)
         self._precompile = precompile
         self._steps_wanted = 0  # iterations asked for by step(), trained by the worker
+        self._phases_wanted: list[str] = []  # single D ("d") or G ("g") steps asked for
         self._run_id = 0
         self._version = 0
         self._gan = None
@@ -198,6 +225,41 @@ class TrainingSession:
             if self._run_id == run_id and self._state == PAUSED and self._snapshot.iteration < goal:
                 raise SessionError("the steps did not finish in time")
         return self.snapshot()
+
+    def step_phase(self, phase: str, timeout: float = 120.0) -> Snapshot:
+        """One update of D alone ("d") or G alone ("g") now, pausing a running run first, as
+        GAN Lab's step buttons do; the iteration count stays (an iteration is one of each)."""
+        if phase not in PHASE_WORDS:
+            raise SessionError(f"a single step is of the discriminator ('d') or the generator ('g'); got {phase!r:.20}")
+        self.pause()
+        with self._lock:
+            self._check_open()
+            if self._state in (DIVERGED, ERROR):
+                raise SessionError(f"the run is {self._state}; press Reset to start again")
+            if self._state == IDLE:
+                self._set_state(PAUSED, "")
+            run_id = self._run_id
+            self._phases_wanted.append(phase)
+            self._ensure_worker()
+            end = time.monotonic() + timeout
+            while (self._phases_wanted and self._run_id == run_id and not self._closed
+                   and self._state == PAUSED and time.monotonic() < end):
+                self._chunk_done.wait(0.1)
+            if self._run_id == run_id and self._state == PAUSED and self._phases_wanted:
+                raise SessionError("the step did not finish in time")
+        return self.snapshot()
+
+    def timeline(self) -> tuple[int, ...]:
+        """The iterations of the kept moments, oldest first."""
+        with self._lock:
+            return tuple(f.iteration for f in self._frames)
+
+    def frame(self, iteration: int) -> Frame | None:
+        """The kept moment nearest to an iteration (None before there is any)."""
+        with self._lock:
+            if not self._frames:
+                return None
+            return min(self._frames, key=lambda f: abs(f.iteration - iteration))
 
     def configure(self, message: str | None = None, **changes: Any) -> bool:
         """Apply settings (field names or aliases). Learning rates apply live; anything else
@@ -344,6 +406,12 @@ class TrainingSession:
         self._d_real = self._d_fake = _frozen(np.zeros(0))
         self._marks.clear()
         self._steps_wanted = 0
+        self._phases_wanted = []
+        self._explanation = None
+        self._frames: list[Frame] = []
+        self._frame_every = TIMELINE_FIRST_EVERY
+        self._single_steps = {"d": 0, "g": 0}
+        self._model = ()
         self._compiled = False
         self._chunk_done.notify_all()
         self._publish_locked()
@@ -357,6 +425,8 @@ class TrainingSession:
         gan = GAN(config)
         fake = gan.fake_view()  # the whole batch: the first metrics judge it
         metrics = MappingProxyType(compute_metrics(gan.target, fake))  # off the state lock
+        explanation = gan.explain(self._real, fake)
+        model = gan.overview()
         with self._lock:
             if self._run_id != run_id:
                 return
@@ -366,7 +436,22 @@ class TrainingSession:
             self._compiled = gan.compiled
             self._metrics = metrics
             self._fake = _frozen(fake)
+            self._explanation = explanation
+            self._model = model
+            self._keep_frame(0, fake, explanation)
             self._publish_locked()
+
+    def _keep_frame(self, iteration: int, fake: np.ndarray, explanation: Explanation | None) -> None:
+        """Under the lock: keep this moment in the timeline if it is due (see TIMELINE_FRAMES)."""
+        if self._frames and iteration < self._frames[-1].iteration + self._frame_every:
+            return
+        if len(self._frames) >= TIMELINE_FRAMES:
+            self._frames = self._frames[::2]
+            self._frame_every *= 2
+        fake = np.asarray(fake, np.float16)
+        fake.setflags(write=False)
+        surface = None if explanation is None else np.asarray(explanation.surface, np.float16)
+        self._frames.append(Frame(iteration, fake, surface))
 
     def _models(self):
         with self._gan_lock:
@@ -386,7 +471,8 @@ class TrainingSession:
                                   self._config, self._real, self._fake, (), self._metrics,
                                   self._version, self._run_id, self._compiled, (), self._off_axes,
                                   self._rate if self._state == RUNNING else 0.0, self._speed,
-                                  self._d_real, self._d_fake)
+                                  self._d_real, self._d_fake, self._explanation, len(self._frames),
+                                  self._single_steps["d"], self._single_steps["g"], self._model)
 
     def _wall_rate(self) -> float:
         """Iterations per second on the wall clock since Start, over the last few seconds:
@@ -408,13 +494,15 @@ class TrainingSession:
         if self._closed:
             return None
         run_id = self._run_id
-        wants_models = self._state == RUNNING or self._steps_wanted or self._precompile
+        wants_models = self._state == RUNNING or self._steps_wanted or self._phases_wanted or self._precompile
         if not wants_models:
             return None
         if self._gan_run != run_id:
             return ("build", run_id, 0)
         if not self._compiled:
             return ("compile", run_id, 0)
+        if self._phases_wanted:
+            return ("phase", run_id, self._phases_wanted[0])
         if self._steps_wanted:
             return ("train", run_id, min(self._steps_wanted, 20_000))
         if self._state != RUNNING:
@@ -460,12 +548,15 @@ class TrainingSession:
                         self._build(run_id)
                     elif kind == "compile":
                         self._compile(run_id)
+                    elif kind == "phase":
+                        self._train_and_publish(self._gan, run_id, 0, phase=n)
                     else:
                         self._train_and_publish(self._gan, run_id, n)
             except Exception as exc:  # any failure ends this run, never the process
                 with self._lock:
                     if self._run_id == run_id:
                         self._steps_wanted = 0
+                        self._phases_wanted = []
                         self._set_state(ERROR, f"Training failed: {type(exc).__name__}: {str(exc)[:300]}")
             finally:
                 with self._lock:
@@ -487,10 +578,11 @@ class TrainingSession:
                 self._compiled = True
                 self._publish_locked()
 
-    def _train_and_publish(self, gan, run_id: int, n: int) -> None:
-        """Train n iterations and publish; a run that blew up pauses as diverged."""
+    def _train_and_publish(self, gan, run_id: int, n: int, phase: str | None = None) -> None:
+        """Train n iterations (or one D or G step: `phase`) and publish; a run that blew up
+        pauses as diverged."""
         t0 = time.perf_counter()
-        result = gan.train(n)
+        result = gan.train(n) if phase is None else gan.step_phase(phase)
         trained = time.perf_counter()
         # A kind may show fewer fakes than the metrics judge (a grid of images, not 500): the
         # whole fixed batch is generated only when the metrics are due.
@@ -513,19 +605,26 @@ class TrainingSession:
         # measured here, off the state lock.
         if finite and shown is not None:
             d_real, d_fake = gan.verdicts(self._real[:shown], fake)
+        explanation = gan.explain(self._real, fake) if finite else None
         outside = int(off_axes(gan.target, fake).sum()) if finite else 0
         far = float(off_axes(gan.target, fake, margin=2.0).mean()) if finite and len(fake) else 0.0
         with self._lock:
             if self._run_id != run_id:
                 return  # reset meanwhile: this result belongs to a discarded run
-            if self._steps_wanted:
+            if phase is not None:
+                if self._phases_wanted:
+                    self._phases_wanted.pop(0)
+                self._single_steps[phase] += 1
+                self._message = PHASE_WORDS[phase] if self._state == PAUSED else self._message
+            elif self._steps_wanted:
                 self._steps_wanted = max(0, self._steps_wanted - result.iterations)
             # Training alone sizes the next chunk. Counting the publication's own cost here too
             # made a crowd spiral down: slow chunks, smaller chunks, the same cost per chunk,
             # until twenty runs did one iteration a chunk (2 it/s each).
-            rate = result.iterations / max(trained - t0, 1e-9)
-            self._rate = rate if not self._rate else 0.7 * self._rate + 0.3 * rate
-            self._best_rate = max(self._best_rate, rate)
+            if phase is None:
+                rate = result.iterations / max(trained - t0, 1e-9)
+                self._rate = rate if not self._rate else 0.7 * self._rate + 0.3 * rate
+                self._best_rate = max(self._best_rate, rate)
             self._iteration = gan.iteration
             if self._state == RUNNING:
                 self._marks.append((now, gan.iteration))
@@ -533,14 +632,17 @@ class TrainingSession:
                     self._marks.popleft()
             if finite:
                 self._fake = _frozen(fake)
+                self._explanation = explanation
+                self._keep_frame(gan.iteration, fake, explanation)
                 self._off_axes = outside
                 if shown is not None:
                     self._d_real, self._d_fake = _frozen(d_real), _frozen(d_fake)
             if metrics is not None:
                 self._metrics, self._last_metrics = metrics, now
                 self._quality.append(QualityPoint(gan.iteration, metrics))
-            self._history.append(HistoryPoint(gan.iteration, accuracy["d_accuracy_real"],
-                                              accuracy["d_accuracy_fake"], result.d_loss, result.g_loss))
+            if phase is None:  # the charts count iterations; a single D or G step is not one
+                self._history.append(HistoryPoint(gan.iteration, accuracy["d_accuracy_real"],
+                                                  accuracy["d_accuracy_fake"], result.d_loss, result.g_loss))
             self._far_chunks = self._far_chunks + 1 if far > FAR_SHARE else 0
             if not finite:
                 self._diverge(f"Training diverged at iteration {gan.iteration:,}: a loss or weight became "
@@ -553,6 +655,7 @@ class TrainingSession:
 
     def _diverge(self, what: str) -> None:
         self._steps_wanted = 0
+        self._phases_wanted = []
         lr = max(self._config.g_learning_rate, self._config.d_learning_rate)
         self._set_state(DIVERGED, f"{what} Try a learning rate below {lr:g} (0.001 is safe), then press Reset.")
 
