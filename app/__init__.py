@@ -10,7 +10,7 @@ from flask import g, jsonify
 
 from app import guard
 from app import layout as page
-from app.parts import controls, live
+from app.parts import controls, live, stepper, timeline
 from app.registry import SessionRegistry
 from gan_core import prepare_data
 
@@ -34,6 +34,8 @@ def create_app(registry: SessionRegistry | None = None) -> dash.Dash:
     dash_app.layout = page.layout
     controls.register(dash_app, registry)
     live.register(dash_app, registry)
+    timeline.register(dash_app, registry, live.view_options)
+    stepper.register(dash_app, registry)
     guard.install(dash_app.server, dash_app.callback_map)
     dash_app.registry = registry
 

@@ -46,6 +46,11 @@ def base_layout(title: str, large: bool = False, **extra) -> dict:
     }
 
 
+def samples_title(target, moment: str = "") -> str:
+    """The samples graph's title; `moment` says which past moment the timeline shows."""
+    return f"Samples: {target.label}" + (f" <span style='color:#b15928'>({moment})</span>" if moment else "")
+
+
 def coords(points: np.ndarray, digits: int = 4) -> tuple[list[float], list[float]]:
     """x and y columns as plain, rounded lists (small JSON payloads)."""
     pts = np.round(np.asarray(points, dtype=np.float64), digits)

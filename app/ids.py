@@ -20,3 +20,12 @@ LARGE_TYPE = "large-type"
 SEED = "seed"
 APP_ROOT = "app-root"
 VIEW_OPTIONS = "view-options"  # how the samples are drawn (smoothed curves)
+
+# Why it moves (issue 9): contract ids
+STEP, STEP_D, STEP_G = "step-button", "step-d-button", "step-g-button"
+SHOW_SURFACE, SHOW_ARROWS, SHOW_MANIFOLD = "show-surface", "show-arrows", "show-manifold"
+TIMELINE = "timeline-slider"
+TIMELINE_NOTE = "timeline-note"
+EXPLAIN_OPTIONS = "explain-options"  # the row that holds the three toggles
+ADVANCED = "advanced"  # the type of the advanced panel's pattern-matching ids
+NETWORKS = "networks"  # the model overview

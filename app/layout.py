@@ -5,7 +5,7 @@ settings follow."""
 from dash import dcc, html
 
 from app import ids
-from app.parts import controls, live
+from app.parts import controls, live, stepper
 
 
 def layout() -> html.Div:
@@ -23,7 +23,7 @@ def layout() -> html.Div:
                           inputStyle={"width": "1.2em", "height": "1.2em"}),
         ]),
         html.Main([
-            html.Section([controls.run_buttons(), *live.counter_and_status()], className="runbar",
+            html.Section([controls.run_buttons(), stepper.layout(), *live.counter_and_status()], className="runbar",
                          **{"aria-label": "Run"}),
             html.Aside(controls.layout(), className="settings", **{"aria-label": "Settings"}),
             samples,

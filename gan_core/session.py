@@ -82,6 +82,7 @@ class Frame:
     iteration: int
     fake: np.ndarray
     surface: np.ndarray | None
+    arrows: np.ndarray | None
 
 
 @dataclass(frozen=True)
@@ -203,8 +204,9 @@ class TrainingSession:
             if self._precompile:
                 self._ensure_worker()
 
-    def step(self, n: int = 1, timeout: float = 120.0) -> Snapshot:
-        """Train exactly n iterations now (pausing a running run first) and publish them."""
+    def step(self, n: int = 1, timeout: float = 120.0, message: str = "") -> Snapshot:
+        """Train exactly n iterations now (pausing a running run first) and publish them;
+        `message` is what the status says once they are done."""
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= MAX_STEP:
             raise SessionError(f"steps must be a whole number from 1 to {MAX_STEP:,}; got {n!r}")
         self.pause()
@@ -212,8 +214,7 @@ class TrainingSession:
             self._check_open()
             if self._state in (DIVERGED, ERROR):
                 raise SessionError(f"the run is {self._state}; press Reset to start again")
-            if self._state == IDLE:
-                self._set_state(PAUSED, "")
+            self._set_state(PAUSED, message)
             run_id = self._run_id
             goal = self._snapshot.iteration + int(n) if self._gan_run == run_id else int(n)
             self._steps_wanted += int(n)
@@ -450,8 +451,10 @@ class TrainingSession:
             self._frame_every *= 2
         fake = np.asarray(fake, np.float16)
         fake.setflags(write=False)
-        surface = None if explanation is None else np.asarray(explanation.surface, np.float16)
-        self._frames.append(Frame(iteration, fake, surface))
+        surface = arrows = None
+        if explanation is not None:
+            surface, arrows = np.asarray(explanation.surface, np.float16), np.asarray(explanation.arrows, np.float16)
+        self._frames.append(Frame(iteration, fake, surface, arrows))
 
     def _models(self):
         with self._gan_lock:

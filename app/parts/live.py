@@ -16,7 +16,9 @@ from app import ids
 from app.figures import (GRAPH_CONFIG, accuracy_extension, accuracy_figure, loss_extension, loss_figure,
                          quality_extension, quality_figure)
 from app.registry import RegistryFull
+from app.parts import timeline
 from app.status import render_status
+from app.views import explain as ex
 from app.views import view_for
 from gan_core import TARGETS, RunConfig, get_target
 
@@ -55,13 +57,45 @@ def graphs() -> tuple[html.Div, html.Div]:
         options=[{"label": html.Span(" Smooth the fake curves (rolling mean of 5)",
                                      title="Draw each fake curve through a rolling mean of 5 points, as the sinusoid "
                                            "tutorial does; training is unchanged."), "value": "smooth"}])
+    toggles = html.Div([
+        html.Span("Show:", className="toggles-label"),
+        _toggle(ids.SHOW_SURFACE, ["D thinks: ", html.Span("fake", className="key-fake"),
+                                   html.Span(className="key-bar"), html.Span("real", className="key-real")], True,
+                "Shade the plot by what D thinks of each place: red where it says real, blue where it says fake, "
+                "white where it cannot tell."),
+        _toggle(ids.SHOW_ARROWS, "G's push", True,
+                "An arrow on each of the first 100 fakes: the way G's loss pushes it (longer: pushed harder). "
+                "G's next update moves the fakes along them."),
+        _toggle(ids.SHOW_MANIFOLD, "G's manifold", False,
+                "The grid of latent noise as G bends it into the plane: where G can put samples at all. "
+                "With more than 2 latent numbers, a slice through the first two."),
+    ], id=ids.EXPLAIN_OPTIONS, className="toggles")
     charts = html.Div([
         _graph(ids.ACCURACY_GRAPH, accuracy_figure(), "The discriminator's accuracy on real and on fake samples"),
         _graph(ids.LOSS_GRAPH, loss_figure(), "The discriminator's and the generator's loss over time"),
         _graph(ids.QUALITY_GRAPH, quality_figure(view.quality_lines(target), target.id),
                "An objective measure of how well the fakes match"),
     ], className="charts")
-    return html.Div([samples, options], className="samples-area"), charts
+    under = html.Div([toggles, timeline.layout()], className="under-samples")
+    return html.Div([samples, options, under], className="samples-area"), charts
+
+
+def _toggle(toggle_id: str, label, on: bool, hint: str) -> dcc.Checklist:
+    words = [" " + label] if isinstance(label, str) else [" ", *label]
+    return dcc.Checklist(id=toggle_id, options=[{"label": html.Span(words, title=hint), "value": "on"}],
+                         value=["on"] if on else [], className="checklist toggle", inline=True)
+
+
+TOGGLES = ((ids.SHOW_SURFACE, ex.SURFACE), (ids.SHOW_ARROWS, ex.ARROWS), (ids.SHOW_MANIFOLD, ex.MANIFOLD))
+
+
+def view_options(smooth, *toggles) -> frozenset:
+    """The view options from the curve checklist and the three toggles (forged values ignored)."""
+    options = {o for o in smooth if isinstance(o, str)} if isinstance(smooth, list) else set()
+    for (_, name), value in zip(TOGGLES, toggles):
+        if isinstance(value, list) and "on" in value:
+            options.add(name)
+    return frozenset(options)
 
 
 def stores() -> list:
@@ -120,19 +154,23 @@ def register(app, registry) -> None:
         Output(ids.STATUS, "children"),
         Output(ids.TICK, "disabled"),
         Output(ids.VIEW, "data"),
+        Output(ids.TIMELINE, "value", allow_duplicate=True),
+        Output(ids.TIMELINE_NOTE, "children", allow_duplicate=True),
         Input(ids.TICK, "n_intervals"),
         State(ids.SESSION, "data"),
         State(ids.VIEW, "data"),
         State(ids.NOTICE, "data"),
         State(ids.LARGE_TYPE, "value"),
+        State(ids.TIMELINE, "value"),
         State(ids.VIEW_OPTIONS, "value"),
+        *[State(toggle, "value") for toggle, _ in TOGGLES],
         prevent_initial_call=True,
         running=[(Output(ids.TICK, "max_intervals"), 0, -1)],  # held while in flight
     )
-    def tick(_n, sid, view, notice, large, options):
+    def tick(_n, sid, view, notice, large, moment, options, *toggles):
         session = registry.get(sid)
         if session is None:
-            return (no_update,) * 8 + ("Your session has ended. Reload the page.", True, no_update)
+            return (no_update,) * 8 + ("Your session has ended. Reload the page.", True, no_update, no_update, no_update)
         view = view if isinstance(view, dict) else {}
         notice = notice if isinstance(notice, str) else ""
         last = view.get("last") if type(view.get("last")) is int else -1
@@ -143,7 +181,8 @@ def register(app, registry) -> None:
         keep_ticking = snap.state == "running"
         target = get_target(snap.config.target)
         kind = view_for(target)
-        options = frozenset(o for o in options if isinstance(o, str)) if isinstance(options, list) else frozenset()
+        options = view_options(options, *toggles)
+        live_view = timeline.is_live(moment)
         newest = max([p.iteration for p in snap.history[-1:] + snap.quality[-1:]], default=last)
         drawn_options = sorted(options)
         new_view = {"run": snap.run_id, "version": snap.version, "last": newest, "options": drawn_options}
@@ -152,40 +191,51 @@ def register(app, registry) -> None:
         if view.get("run") != snap.run_id:  # first draw, or a reset: whole figures
             _, new_view["smooth"] = accuracy_extension(snap.history)
             _, new_view["smooth_loss"] = loss_extension(snap.history)
-            return (kind.samples_figure(target, snap.real, _shown_fake(snap), big, options, _verdicts(snap)),
+            # a new run is shown live: its past is not the old run's
+            return (timeline.live_figure(snap, big, options),
                     accuracy_figure(snap.history, big), None,
                     loss_figure(snap.history, big, snap.config.loss), None,
                     quality_figure(kind.quality_lines(target), target.id, snap.quality, big), None,
                     str(snap.iteration), status,
-                    not keep_ticking, new_view)
+                    not keep_ticking, new_view, timeline.LIVE if not live_view else no_update,
+                    timeline.note(snap, None))
         redraw = view.get("options") != drawn_options  # the samples drawn another way
         if view.get("version") == snap.version and not redraw:
-            return (no_update,) * 9 + (not keep_ticking, no_update)
+            return (no_update,) * 9 + (not keep_ticking, no_update, no_update, no_update)
         smooth = view.get("smooth") if _pair(view.get("smooth")) else [None, None]
         accuracy, new_view["smooth"] = accuracy_extension(snap.history, smooth)
         smooth = view.get("smooth_loss") if _pair(view.get("smooth_loss")) else [None, None]
         losses, new_view["smooth_loss"] = loss_extension(snap.history, smooth)
-        samples = (kind.samples_figure(target, snap.real, _shown_fake(snap), big, options, _verdicts(snap)) if redraw
-                   else kind.samples_patch(target, _shown_fake(snap), options, _verdicts(snap)))
+        if not live_view:  # the timeline shows a past moment: it stays until the user moves it
+            samples = timeline.moment_figure(session, snap, moment, big, options) if redraw else no_update
+            note = timeline.note(snap, moment)
+        else:
+            samples = (timeline.live_figure(snap, big, options) if redraw
+                       else kind.samples_patch(target, timeline.shown_fake(snap), options, timeline.verdicts(snap), snap.explanation))
+            note = timeline.note(snap, None)
         return (samples, no_update, accuracy or no_update, no_update, losses or no_update, no_update,
                 quality_extension(kind.quality_lines(target), snap.quality) or no_update, str(snap.iteration), status,
-                not keep_ticking, new_view)
+                not keep_ticking, new_view, no_update, note)
 
     @app.callback(
         Output(ids.VIEW_OPTIONS, "style"),
+        Output(ids.EXPLAIN_OPTIONS, "style"),
         Input(ids.TARGET, "value"),
     )
     def show_view_options(target):
-        """The curve options only where there are curves."""
+        """The curve options only where there are curves; the surface, arrows and manifold
+        where the samples are points in a plane."""
         kind = TARGETS[target].kind if isinstance(target, str) and target in TARGETS else None
-        return {"display": "block" if kind == "sequence" else "none"}
+        return ({"display": "block" if kind == "sequence" else "none"},
+                {"display": "flex" if kind in ("function", "points") else "none"})
 
     @app.callback(
         Output(ids.TICK, "disabled", allow_duplicate=True),
         Input(ids.VIEW_OPTIONS, "value"),
+        *[Input(toggle, "value") for toggle, _ in TOGGLES],
         prevent_initial_call=True,
     )
-    def redraw(_options):
+    def redraw(*_options):
         """A view option changed: a tick (even while paused) draws the samples that way."""
         return False
 
@@ -200,13 +250,3 @@ def register(app, registry) -> None:
 def _pair(value) -> bool:
     return isinstance(value, list) and len(value) == 2 and all(
         v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in value)
-
-
-def _verdicts(snap):
-    """D's verdicts on the shown samples, once there are fakes to judge."""
-    return (snap.d_real, snap.d_fake) if snap.iteration > 0 else ((), ())
-
-
-def _shown_fake(snap):
-    """No fake samples before the first iteration: a reset clears them."""
-    return snap.fake if snap.iteration > 0 else snap.fake[:0]

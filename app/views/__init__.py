@@ -1,9 +1,12 @@
 """What each kind of data looks like on the page: one module per kind, the twin of
 gan_core/kinds/. Every module has the same public face:
 
-- `samples_figure(target, real, fake, large, options, verdicts)`: the whole samples graph;
-  `options` are the view toggles, `verdicts` D's scores on the shown samples (images only);
-- `samples_patch(target, fake, options, verdicts)`: the per-tick update, a Dash `Patch`;
+- `samples_figure(target, real, fake, large, options, verdicts, explanation, moment)`: the
+  whole samples graph; `options` are the view toggles, `verdicts` D's scores on the shown
+  samples (images only), `explanation` D's surface, G's arrows and manifold (2-D targets
+  only; drawn by app/views/explain.py), `moment` words for a past moment the timeline shows;
+- `samples_patch(target, fake, options, verdicts, explanation)`: the per-tick update, a Dash
+  `Patch`;
 - `quality_lines(target)`: the objective metrics the quality chart plots, and its axis;
 - `status_stats(target, metrics)`: the metrics the status line says, as (text, tooltip,
   warning) triples.

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 from dash import Patch
 
-from app.figures import FAKE_COLOUR, REAL_COLOUR, base_layout
+from app.figures import FAKE_COLOUR, REAL_COLOUR, base_layout, samples_title
 
 SHOWN = 6  # curves of each colour: more turn the plot into a tangle
 ROLLING = 5
@@ -35,7 +35,8 @@ def _joined(target, curves: np.ndarray, smooth: bool = False) -> tuple[list, lis
 
 
 def samples_figure(target, real: np.ndarray, fake: np.ndarray, large: bool = False,
-                   options: frozenset = frozenset(), verdicts=((), ())) -> dict:
+                   options: frozenset = frozenset(), verdicts=((), ()), explanation=None,
+                   moment: str = "") -> dict:
     rx, ry = _joined(target, real)
     fx, fy = _joined(target, fake, "smooth" in options)
     low, high = target.y_range
@@ -47,14 +48,15 @@ def samples_figure(target, real: np.ndarray, fake: np.ndarray, large: bool = Fal
             {"type": "scatter", "mode": "lines", "name": "fake curves (G) ╌" + (" smoothed" if "smooth" in options else ""),
              "x": fx, "y": fy, "line": {"color": FAKE_COLOUR, "width": 3, "dash": "dash"}},
         ],
-        "layout": base_layout(f"Samples: {target.label}", large,
+        "layout": base_layout(samples_title(target, moment), large,
                               xaxis={"range": list(target.x_range), "title": {"text": "x"}, "zeroline": False},
                               yaxis={"range": [low - pad, high + pad], "title": {"text": "value"}, "zeroline": False},
                               showlegend=True, uirevision=target.id),
     }
 
 
-def samples_patch(target, fake: np.ndarray, options: frozenset = frozenset(), verdicts=((), ())) -> Patch:
+def samples_patch(target, fake: np.ndarray, options: frozenset = frozenset(), verdicts=((), ()),
+                  explanation=None) -> Patch:
     patch = Patch()
     patch["data"][1]["y"] = _joined(target, fake, "smooth" in options)[1]  # x never changes
     return patch

@@ -9,7 +9,7 @@ import base64
 import numpy as np
 from dash import Patch
 
-from app.figures import FAKE_COLOUR, REAL_COLOUR, base_layout
+from app.figures import FAKE_COLOUR, REAL_COLOUR, base_layout, samples_title
 from gan_core.kinds.images import GRID_GAP as GAP
 from gan_core.kinds.images import grid_png
 
@@ -70,7 +70,8 @@ def _annotations(target, verdicts) -> list[dict]:
 
 
 def samples_figure(target, real: np.ndarray, fake: np.ndarray, large: bool = False,
-                   options: frozenset = frozenset(), verdicts=((), ())) -> dict:
+                   options: frozenset = frozenset(), verdicts=((), ()), explanation=None,
+                   moment: str = "") -> dict:
     """`verdicts`: D's score on the shown real and fake images (0 fake … 1 real), written on
     each, green where D says real and red where it says fake."""
     side = target.side
@@ -84,14 +85,15 @@ def samples_figure(target, real: np.ndarray, fake: np.ndarray, large: bool = Fal
              "hoverinfo": "skip"},
         ],
         "layout": base_layout(
-            f"Samples: {target.label}", large,
+            samples_title(target, moment), large,
             xaxis={**axis, "range": [-2, real_x0 + _width(side, REAL_GRID[1]) + 2], "constrain": "domain"},
             yaxis={**axis, "range": [height + 2, -side * 0.9], "scaleanchor": "x", "constrain": "domain"},
             annotations=_annotations(target, verdicts), showlegend=False, uirevision=target.id),
     }
 
 
-def samples_patch(target, fake: np.ndarray, options: frozenset = frozenset(), verdicts=((), ())) -> Patch:
+def samples_patch(target, fake: np.ndarray, options: frozenset = frozenset(), verdicts=((), ()),
+                  explanation=None) -> Patch:
     patch = Patch()
     patch["data"][1]["source"] = sprite(fake, target.side, *FAKE_GRID)
     patch["layout"]["annotations"] = _annotations(target, verdicts)

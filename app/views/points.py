@@ -1,40 +1,64 @@
 """Points (function targets and 2-D clouds): a scatter of real circles and fake crosses, so
-the two stay apart in greyscale and for colour-blind eyes."""
+the two stay apart in greyscale and for colour-blind eyes; behind and over them the layers
+that say why the fakes move (app/views/explain.py), each switched by a view option.
+
+Trace order is fixed (a tick patches by index): 0 real, 1 fake, 2 D's surface (a heatmap,
+which Plotly always draws beneath the scatters), 3 G's manifold, 4 the arrows."""
 from __future__ import annotations
 
 import numpy as np
 from dash import Patch
 
-from app.figures import FAKE_COLOUR, REAL_COLOUR, base_layout, coords
+from app.figures import FAKE_COLOUR, REAL_COLOUR, base_layout, samples_title, coords
+from app.views import explain as ex
+
+OPTIONS = (ex.SURFACE, ex.ARROWS, ex.MANIFOLD)  # the view options this kind understands
 
 
 def samples_figure(target, real: np.ndarray, fake: np.ndarray, large: bool = False,
-                   options: frozenset = frozenset(), verdicts=((), ())) -> dict:
+                   options: frozenset = frozenset(), verdicts=((), ()), explanation=None,
+                   moment: str = "") -> dict:
+    """`moment`: words for a past moment shown from the timeline (empty: live)."""
     rx, ry = coords(real)
     fx, fy = coords(fake)
     yaxis = {"range": list(target.y_range), "title": {"text": "y"}, "zeroline": False}
     if target.kind == "points":  # a 2-D cloud is drawn to scale: a disk stays round
         yaxis.update(scaleanchor="x", scaleratio=1, constrain="domain")
+    shown = explanation if len(fake) else None  # no arrows or surface before G has made anything
+    title = samples_title(target, moment)
     return {
         "data": [
             {"type": "scatter", "mode": "markers", "name": "real ●", "x": rx, "y": ry,
              "marker": {"size": 7, "opacity": 0.6, "color": REAL_COLOUR, "symbol": "circle"}},
-            {"type": "scatter", "mode": "markers", "name": "fake (G) ✕", "x": fx, "y": fy,
+            {"type": "scatter", "mode": "markers", "name": "fake ✕", "x": fx, "y": fy,
              "marker": {"size": 7, "opacity": 0.8, "color": FAKE_COLOUR, "symbol": "x-thin",
                         "line": {"width": 2, "color": FAKE_COLOUR}}},
+            ex.surface_trace(shown, ex.SURFACE in options),
+            ex.manifold_trace(shown, ex.MANIFOLD in options and not moment),
+            ex.arrow_trace(target, fake, shown, ex.ARROWS in options),
         ],
-        "layout": base_layout(f"Samples: {target.label}", large,
+        "layout": base_layout(title, large,
                               xaxis={"range": list(target.x_range), "title": {"text": "x"}, "zeroline": False,
                                      "constrain": "domain"},
                               yaxis=yaxis, uirevision=target.id),
     }
 
 
-def samples_patch(target, fake: np.ndarray, options: frozenset = frozenset(), verdicts=((), ())) -> Patch:
+def samples_patch(target, fake: np.ndarray, options: frozenset = frozenset(), verdicts=((), ()),
+                  explanation=None) -> Patch:
     patch = Patch()
     fx, fy = coords(fake)
-    patch["data"][1]["x"] = fx  # only the fake coordinates travel each tick
+    patch["data"][1]["x"] = fx  # the fake coordinates, and only the layers that are on
     patch["data"][1]["y"] = fy
+    if explanation is not None and len(fake):
+        if ex.SURFACE in options:
+            patch["data"][2].update(ex.surface_data(explanation))
+        if ex.MANIFOLD in options:
+            patch["data"][3].update(ex.manifold_data(explanation))
+        if ex.ARROWS in options:
+            arrows = ex.arrow_data(target, fake, explanation)
+            patch["data"][4]["x"], patch["data"][4]["y"] = arrows["x"], arrows["y"]
+            patch["data"][4]["marker"]["size"] = arrows["size"]
     return patch
 
 

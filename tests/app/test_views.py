@@ -6,7 +6,7 @@ from dash import html
 
 from app.figures import (MAX_ACCURACY_POINTS, accuracy_extension, accuracy_figure, loss_extension, loss_figure,
                          quality_extension, quality_figure)
-from app.parts.live import _shown_fake
+from app.parts.timeline import shown_fake as _shown_fake
 from app.status import render_status
 from app.views import curves, view_for
 from app.views.points import samples_figure
@@ -33,7 +33,8 @@ def test_samples_figure_is_plain_json_with_fixed_axes_red_real_blue_fake():
     assert all(type(v) is float for v in fig["data"][0]["x"])
     assert fig["layout"]["xaxis"]["range"] == list(target.x_range)
     assert fig["layout"]["yaxis"]["range"] == list(target.y_range)
-    real, fake = fig["data"]
+    real, fake, surface, manifold, arrows = fig["data"]
+    assert surface["type"] == "heatmap" and surface["z"] == [] and arrows["x"] == []  # nothing to explain yet
     assert real["marker"]["color"] == "#d62728" and fake["marker"]["color"] == "#1f77b4"
     assert real["name"].startswith("real") and "fake" in fake["name"]
     assert real["marker"]["symbol"] != fake["marker"]["symbol"]  # apart in greyscale too
