@@ -176,7 +176,7 @@ def test_no_cloud_share_button_and_real_and_fake_differ_in_shape(dash_duo, dash_
     assert not [t for t in titles if "share" in t.lower() or "cloud" in t.lower() or "studio" in t.lower()]
     symbols = poll(lambda: dash_duo.driver.execute_script(
         "var g = document.querySelector('#samples-graph .js-plotly-plot');"
-        "return g && g.data && g.data.map(function (t) { return t.marker.symbol; });"))
+        "return g && g.data && g.data.map(function (t) { return (t.marker || {}).symbol; });"))
     assert symbols[0] != symbols[1]
 
 

@@ -1,0 +1,97 @@
+"""Why it moves, as a student uses it: D's surface behind the samples, G's arrows, the step
+buttons (one iteration, one D step, one G step) and the timeline."""
+from selenium.webdriver.common.keys import Keys
+
+from tests.browser.conftest import choose_target, counter, fake_points, open_page, poll, severe_logs, status
+
+GRAPH = "var g = document.querySelector('#samples-graph .js-plotly-plot');"
+SURFACE = GRAPH + "var t = g && g.data && g.data[2]; return t && t.type == 'heatmap' && t.z.length ? JSON.stringify(t.z) : null;"
+ARROWS = GRAPH + "var t = g && g.data && g.data[4]; return t && t.visible !== false ? t.x.length : 0;"
+TITLE = "return document.querySelector('#samples-graph .gtitle').textContent"
+
+
+def _surface(duo):
+    return duo.driver.execute_script(SURFACE)
+
+
+def test_the_surface_and_arrows_are_drawn_and_change_while_training(dash_duo, dash_app):
+    session = open_page(dash_duo, dash_app)
+    choose_target(dash_duo, session, "ring8", "Eight small Gaussians")
+    assert _surface(dash_duo) is None  # nothing to explain before G has made anything
+    dash_duo.find_element("#start-button").click()
+    first = poll(lambda: counter(dash_duo) > 0 and _surface(dash_duo))
+    poll(lambda: _surface(dash_duo) not in (None, first))  # D's verdict moves as it learns
+    assert poll(lambda: dash_duo.driver.execute_script(ARROWS)) == 300  # 100 arrows: start, end, gap
+    values = [v for row in __import__("json").loads(_surface(dash_duo)) for v in row]
+    assert len(values) == 1600 and 0 <= min(values) and max(values) <= 1
+    # the toggles switch the layers off and on again
+    dash_duo.find_element("#show-arrows input").click()
+    poll(lambda: dash_duo.driver.execute_script(ARROWS) == 0)
+    dash_duo.find_element("#show-surface input").click()
+    poll(lambda: dash_duo.driver.execute_script(GRAPH + "return g.data[2].visible") is False)
+    dash_duo.find_element("#show-manifold input").click()
+    poll(lambda: dash_duo.driver.execute_script(GRAPH + "return g.data[3].x.length") > 100)
+    dash_duo.find_element("#show-surface input").click()
+    poll(lambda: _surface(dash_duo) is not None and dash_duo.driver.execute_script(GRAPH + "return g.data[2].visible"))
+    assert severe_logs(dash_duo) == []
+
+
+def test_step_buttons_move_exactly_what_they_say(dash_duo, dash_app):
+    session = open_page(dash_duo, dash_app)
+    choose_target(dash_duo, session, "ring8", "Eight small Gaussians")
+    dash_duo.find_element("#step-button").click()
+    poll(lambda: counter(dash_duo) == 1 and _surface(dash_duo))
+    assert session.snapshot().iteration == 1
+    fakes, surface = fake_points(dash_duo), _surface(dash_duo)
+    dash_duo.find_element("#step-button").click()  # one iteration: the counter by exactly one, the fakes move
+    poll(lambda: counter(dash_duo) == 2 and fake_points(dash_duo) != fakes)
+    assert "One iteration" in status(dash_duo)
+
+    fakes, surface = fake_points(dash_duo), _surface(dash_duo)
+    dash_duo.find_element("#step-d-button").click()  # D learns: the surface moves, the fakes stay
+    poll(lambda: _surface(dash_duo) != surface)
+    assert fake_points(dash_duo) == fakes and counter(dash_duo) == 2
+    assert "discriminator step" in status(dash_duo)
+
+    fakes, surface = fake_points(dash_duo), _surface(dash_duo)
+    dash_duo.find_element("#step-g-button").click()  # G learns: the fakes move, the surface stays
+    poll(lambda: fake_points(dash_duo) != fakes)
+    assert _surface(dash_duo) == surface and counter(dash_duo) == 2
+    assert "generator step" in status(dash_duo)
+    assert session.snapshot().iteration == 2 and "Paused" in status(dash_duo)
+
+    # a step while training pauses the run first, then steps
+    dash_duo.find_element("#start-button").click()
+    poll(lambda: counter(dash_duo) > 50)
+    dash_duo.find_element("#step-button").click()
+    poll(lambda: "Paused" in status(dash_duo) and "One iteration" in status(dash_duo))
+    poll(lambda: counter(dash_duo) == session.snapshot().iteration)
+    assert severe_logs(dash_duo) == []
+
+
+def test_the_timeline_shows_an_earlier_moment_and_training_goes_on(dash_duo, dash_app):
+    session = open_page(dash_duo, dash_app)
+    choose_target(dash_duo, session, "ring8", "Eight small Gaussians")
+    dash_duo.find_element("#start-button").click()
+    poll(lambda: counter(dash_duo) > 3000, timeout=60)
+    handle = dash_duo.find_element("#timeline-slider [role='slider']")
+    handle.send_keys(Keys.HOME)  # the run's start
+    poll(lambda: "iteration 0" in dash_duo.driver.execute_script(TITLE))
+    start = session.frame(0).fake.astype(float)
+    shown = dash_duo.driver.execute_script(GRAPH + "return g.data[1].x.slice(0, 20);")
+    assert max(abs(a - b) for a, b in zip(shown, start[:20, 0])) < 2e-3  # the kept fakes of that moment
+    assert "at 0 of" in dash_duo.find_element("#timeline-note").text
+    # scrubbing does not stop training, and the picture stays at the chosen moment
+    count = counter(dash_duo)
+    poll(lambda: counter(dash_duo) > count + 500)
+    assert "iteration 0" in dash_duo.driver.execute_script(TITLE) and "Training" in status(dash_duo)
+    for _ in range(50):
+        handle.send_keys(Keys.ARROW_RIGHT)  # halfway through the run so far
+    poll(lambda: "at " in dash_duo.find_element("#timeline-note").text
+         and "iteration 0" not in dash_duo.driver.execute_script(TITLE))
+    handle.send_keys(Keys.END)  # back to live
+    poll(lambda: dash_duo.find_element("#timeline-note").text == "live"
+         and "iteration" not in dash_duo.driver.execute_script(TITLE))
+    before = fake_points(dash_duo)
+    poll(lambda: fake_points(dash_duo) != before)  # the live fakes move again
+    assert severe_logs(dash_duo) == []
