@@ -32,22 +32,64 @@ def _depth_ok(value, limit: int) -> bool:
     return True
 
 
-def _pairs(items, what: str) -> list[tuple[str, str]]:
-    if not isinstance(items, list):
-        raise BadRequest(f"{what} must be a list")
-    out = []
-    for item in items:
-        if isinstance(item, list):  # pattern-matching ids send lists of these
-            out.extend(_pairs(item, what))
+MAX_MATCHES = 200  # ids one pattern-matching dependency may stand for (the page has ~20)
+
+
+def _wild(value) -> bool:
+    """ALL, MATCH or ALLSMALLER, as Dash declares them or as the callback map writes them."""
+    return type(value).__name__ == "Wildcard" or (isinstance(value, list) and len(value) == 1
+                                                   and value[0] in ("ALL", "MATCH", "ALLSMALLER"))
+
+
+def _declared(dep_id, prop: str):
+    """(plain id as JSON, pattern or None, property) of one declared dependency."""
+    if isinstance(dep_id, str) and dep_id.startswith("{"):
+        dep_id = json.loads(dep_id)
+    prop = prop.split("@")[0]
+    if isinstance(dep_id, dict) and any(_wild(v) for v in dep_id.values()):
+        return None, {k: (None if _wild(v) else v) for k, v in dep_id.items()}, prop
+    return json.dumps(dep_id, sort_keys=True), None, prop
+
+
+def _fits(item, pattern: dict, prop: str) -> bool:
+    if not isinstance(item, dict) or item.get("property", "").split("@")[0] != prop:
+        return False
+    got = item.get("id")
+    return isinstance(got, dict) and set(got) == set(pattern) and all(
+        isinstance(got[k], (str, int)) and not isinstance(got[k], bool) and (v is None or got[k] == v)
+        for k, v in pattern.items())
+
+
+def _match(sent, declared: list, what: str) -> None:
+    """Each sent item is the declared dependency: the same id and property, or for a
+    pattern-matching one a list of ids that fit its pattern."""
+    if not isinstance(sent, list) or len(sent) != len(declared):
+        raise BadRequest(f"{what} do not match the callback")
+    for item, (plain, pattern, prop) in zip(sent, declared):
+        if pattern is None:
+            if not isinstance(item, dict) or not isinstance(item.get("property"), str):
+                raise BadRequest(f"each of {what} must name an id and a property")
+            if (json.dumps(item.get("id"), sort_keys=True), item["property"].split("@")[0]) != (plain, prop):
+                raise BadRequest(f"{what} do not match the callback")
+        elif not isinstance(item, list) or len(item) > MAX_MATCHES or not all(_fits(i, pattern, prop) for i in item):
+            raise BadRequest(f"{what} do not match the callback")
+
+
+def _changed_ok(changed: str, declared: list) -> bool:
+    """A changedPropIds entry names one of the inputs: a plain id, or an id that fits a pattern."""
+    text, _, prop = changed.rpartition(".")
+    for plain, pattern, want in declared:
+        if prop != want:
             continue
-        if not isinstance(item, dict) or not isinstance(item.get("property"), str):
-            raise BadRequest(f"each of {what} must name an id and a property")
-        out.append((json.dumps(item.get("id"), sort_keys=True), item["property"].split("@")[0]))
-    return out
-
-
-def _expected(deps) -> list[tuple[str, str]]:
-    return [(json.dumps(d["id"], sort_keys=True), d["property"]) for d in deps]
+        if pattern is None and plain == json.dumps(text, sort_keys=True):
+            return True
+        if pattern is not None and text.startswith("{"):
+            try:
+                if _fits({"id": json.loads(text), "property": prop}, pattern, prop):
+                    return True
+            except ValueError:
+                return False
+    return False
 
 
 def check(body, callback_map) -> None:
@@ -62,18 +104,13 @@ def check(body, callback_map) -> None:
     spec = callback_map[output]
     outputs = body.get("outputs")
     declared = spec["output"] if isinstance(spec["output"], list) else [spec["output"]]
-    sent = outputs if isinstance(outputs, list) else [outputs]
-    got = _pairs(sent, "outputs")
-    want = [(json.dumps(o.component_id, sort_keys=True), o.component_property.split("@")[0]) for o in declared]
-    if got != want:
-        raise BadRequest("outputs do not match the callback")
-    if _pairs(body.get("inputs"), "inputs") != _expected(spec["inputs"]):
-        raise BadRequest("inputs do not match the callback")
-    if _pairs(body.get("state", []), "state") != _expected(spec.get("state", [])):
-        raise BadRequest("state does not match the callback")
+    sent = outputs if isinstance(outputs, list) and isinstance(spec["output"], list) else [outputs]
+    _match(sent, [_declared(o.component_id, o.component_property) for o in declared], "outputs")
+    inputs = [_declared(d["id"], d["property"]) for d in spec["inputs"]]
+    _match(body.get("inputs"), inputs, "inputs")
+    _match(body.get("state", []), [_declared(d["id"], d["property"]) for d in spec.get("state", [])], "state")
     changed = body.get("changedPropIds", [])
-    names = {f"{d['id']}.{d['property']}" for d in spec["inputs"] if isinstance(d["id"], str)}
-    if not isinstance(changed, list) or not all(isinstance(c, str) and c in names for c in changed):
+    if not isinstance(changed, list) or not all(isinstance(c, str) and _changed_ok(c, inputs) for c in changed):
         raise BadRequest("changedPropIds must list this callback's inputs")
 
 

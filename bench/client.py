@@ -58,13 +58,13 @@ class Tab:
 
     def fire(self, changed: str) -> Reply:
         spec = next(c for c in self.callbacks if any(_key(i) == changed for i in c["inputs"]))
-        outputs = [_parse_output(o) for o in spec["output"].strip(".").split("...")] \
-            if spec["output"].startswith("..") else [_parse_output(spec["output"])]
+        outputs = [self._expand(_parse_output(o)) for o in spec["output"].strip(".").split("...")] \
+            if spec["output"].startswith("..") else [self._expand(_parse_output(spec["output"]))]
         body = {
             "output": spec["output"],
             "outputs": outputs if spec["output"].startswith("..") else outputs[0],
-            "inputs": [{**i, "value": self.props.get(_key(i))} for i in spec["inputs"]],
-            "state": [{**s, "value": self.props.get(_key(s))} for s in spec.get("state", [])],
+            "inputs": [self._expand(i, True) for i in spec["inputs"]],
+            "state": [self._expand(s, True) for s in spec.get("state", [])],
             "changedPropIds": [changed],
         }
         started = time.perf_counter()
@@ -80,7 +80,7 @@ class Tab:
         if resp.status_code == 200:
             for element_id, values in json.loads(resp.content)["response"].items():
                 for prop, value in values.items():
-                    returned[f"{element_id}.{prop}"] = value
+                    returned[f"{_id_key(element_id)}.{prop}"] = value
         elif resp.status_code != 204:  # 204: every output was no_update
             raise RuntimeError(f"callback for {changed} answered {resp.status_code}: {resp.text[:300]}")
         for key, value in returned.items():
@@ -91,9 +91,33 @@ class Tab:
     def close(self) -> None:
         self.http.close()
 
+    def _expand(self, dep: dict, with_value: bool = False):
+        """A dependency as the renderer sends it: a pattern-matching one (an id with ALL) is
+        the list of every id on the page that fits it."""
+        ident, prop = dep["id"], dep["property"]
+        if not ident.startswith("{") or '["ALL"]' not in ident:
+            return {**dep, "value": self.props.get(_key(dep))} if with_value else dep
+        pattern = json.loads(ident)
+        out = []
+        for key, value in self.props.items():
+            text, _, got_prop = key.rpartition(".")
+            if got_prop != prop or not text.startswith("{"):
+                continue
+            got = json.loads(text)
+            if set(got) == set(pattern) and all(v == ["ALL"] or got[k] == v for k, v in pattern.items()):
+                out.append({"id": got, "property": prop, **({"value": value} if with_value else {})})
+        return out
+
+
+def _id_key(ident) -> str:
+    """An element id as a props key: a dict id as compact JSON with sorted keys."""
+    if isinstance(ident, str) and ident.startswith("{"):
+        ident = json.loads(ident)
+    return ident if isinstance(ident, str) else json.dumps(ident, sort_keys=True, separators=(",", ":"))
+
 
 def _key(dep: dict) -> str:
-    return f"{dep['id']}.{dep['property']}"
+    return f"{_id_key(dep['id'])}.{dep['property']}"
 
 
 def _parse_output(text: str) -> dict:
@@ -110,7 +134,7 @@ def _collect_props(node, out: dict) -> None:
         if "id" in props:
             for prop, value in props.items():
                 if prop not in ("id", "children"):
-                    out[f"{props['id']}.{prop}"] = value
+                    out[f"{_id_key(props['id'])}.{prop}"] = value
         _collect_props(props.get("children"), out)
 
 

@@ -7,13 +7,17 @@ from gan_core.config import FIELDS, PRESETS, ConfigError, Field, RunConfig, pres
 from gan_core.targets import TARGETS, Target, get_target
 
 __all__ = ["FIELDS", "PRESETS", "ConfigError", "Field", "RunConfig", "preset", "TARGETS", "Target",
-           "get_target", "prepare_data", "TrainingSession", "SessionError", "Snapshot", "STATES"]
+           "get_target", "prepare_data", "TrainingSession", "SessionError", "Snapshot", "STATES",
+           "describe_networks"]
 
 
 def __getattr__(name):
     if name in ("TrainingSession", "SessionError", "Snapshot", "STATES", "HistoryPoint"):
         from gan_core import session
         return getattr(session, name)
+    if name == "describe_networks":
+        from gan_core import gan
+        return gan.describe_networks
     raise AttributeError(name)
 
 

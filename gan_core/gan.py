@@ -200,28 +200,8 @@ class GAN:
         return ChunkResult(0, float("nan"), float(g_loss), bool(finite), 0.0, 1.0)
 
     def overview(self) -> tuple:
-        """G and D in words for the page's model diagram: per network (name, its layers as
-        (kind, output size, parameters), total parameters); only layers that compute."""
-        out = []
-        for name, model in (("G", self.G), ("D", self.D)):
-            layers = []
-            for layer in model.layers:
-                kind = type(layer).__name__
-                if kind == "InputLayer":
-                    layers.append(("input", _size(layer.output.shape), 0))
-                    continue
-                params = int(sum(np.prod(w.shape) for w in layer.weights))
-                if kind in ("Dropout", "Rescaling", "Reshape", "Flatten") and not params:
-                    continue
-                act = getattr(getattr(layer, "activation", None), "__name__", "")
-                if kind in _ACTIVATION_LAYERS and layers:  # said with the layer it follows
-                    words, size, count = layers[-1]
-                    layers[-1] = (f"{words} · {_ACTIVATION_LAYERS[kind] or act}", size, count + params)
-                    continue
-                words = kind if act in ("", "linear") else f"{kind} · {act}"
-                layers.append((words, _size(layer.output.shape), params))
-            out.append((name, tuple(layers), int(model.count_params())))
-        return tuple(out)
+        """G and D in words (see `networks_overview`)."""
+        return networks_overview(self.G, self.D)
 
     # ---- evaluation -----------------------------------------------------------------
     def explain(self, real: np.ndarray, fake: np.ndarray) -> Explanation | None:
@@ -283,6 +263,51 @@ _ACTIVATION_LAYERS = {"LeakyReLU": "leaky ReLU", "ReLU": "ReLU", "Activation": "
 def _size(shape) -> str:
     """A layer's output shape without the batch: "16", "7×7×256"."""
     return "×".join(str(d) for d in tuple(shape)[1:])
+
+
+def networks_overview(G, D) -> tuple:
+    """G and D in words for the page's model diagram: per network (name, its layers as
+    (kind, output size, parameters), total parameters); only layers that compute, each with
+    the activation and normalisation that follow it."""
+    out = []
+    for name, model in (("G", G), ("D", D)):
+        layers = []
+        for layer in model.layers:
+            kind = type(layer).__name__
+            if kind == "InputLayer":
+                layers.append(("input", _size(layer.output.shape), 0))
+                continue
+            params = int(sum(np.prod(w.shape) for w in layer.weights))
+            if kind in ("Dropout", "Rescaling", "Reshape", "Flatten") and not params:
+                continue
+            act = getattr(getattr(layer, "activation", None), "__name__", "")
+            if kind in _ACTIVATION_LAYERS and layers:  # said with the layer it follows
+                words, size, count = layers[-1]
+                layers[-1] = (f"{words} · {_ACTIVATION_LAYERS[kind] or act}", size, count + params)
+                continue
+            words = kind if act in ("", "linear") else f"{kind} · {act}"
+            layers.append((words, _size(layer.output.shape), params))
+        out.append((name, tuple(layers), int(model.count_params())))
+    return tuple(out)
+
+
+_overviews: collections.OrderedDict[RunConfig, tuple] = collections.OrderedDict()
+
+
+def describe_networks(cfg: RunConfig) -> tuple:
+    """`networks_overview` of the networks this configuration builds, without a run: for the
+    page's diagram before Start. Built once per network shape (a small LRU)."""
+    key = dataclasses.replace(cfg, **{name: getattr(RunConfig(), name) for name in _VALUE_FIELDS})
+    with _steps_lock:
+        if key in _overviews:
+            _overviews.move_to_end(key)
+            return _overviews[key]
+    overview = networks_overview(*build_networks(key))
+    with _steps_lock:
+        _overviews[key] = overview
+        while len(_overviews) > 64:
+            _overviews.popitem(last=False)
+    return overview
 
 
 def build_networks(cfg: RunConfig):

@@ -113,7 +113,6 @@ class Snapshot:
     frames: int = 0  # moments kept in the timeline
     d_steps_done: int = 0  # single D and G steps made by the step buttons beyond the iterations
     g_steps_done: int = 0
-    model: tuple = ()  # the networks in words: (name, [(layer, shape, params)], params) for G and D
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -412,7 +411,6 @@ class TrainingSession:
         self._frames: list[Frame] = []
         self._frame_every = TIMELINE_FIRST_EVERY
         self._single_steps = {"d": 0, "g": 0}
-        self._model = ()
         self._compiled = False
         self._chunk_done.notify_all()
         self._publish_locked()
@@ -427,7 +425,6 @@ class TrainingSession:
         fake = gan.fake_view()  # the whole batch: the first metrics judge it
         metrics = MappingProxyType(compute_metrics(gan.target, fake))  # off the state lock
         explanation = gan.explain(self._real, fake)
-        model = gan.overview()
         with self._lock:
             if self._run_id != run_id:
                 return
@@ -438,7 +435,6 @@ class TrainingSession:
             self._metrics = metrics
             self._fake = _frozen(fake)
             self._explanation = explanation
-            self._model = model
             self._keep_frame(0, fake, explanation)
             self._publish_locked()
 
@@ -475,7 +471,7 @@ class TrainingSession:
                                   self._version, self._run_id, self._compiled, (), self._off_axes,
                                   self._rate if self._state == RUNNING else 0.0, self._speed,
                                   self._d_real, self._d_fake, self._explanation, len(self._frames),
-                                  self._single_steps["d"], self._single_steps["g"], self._model)
+                                  self._single_steps["d"], self._single_steps["g"])
 
     def _wall_rate(self) -> float:
         """Iterations per second on the wall clock since Start, over the last few seconds:

@@ -21,6 +21,7 @@ from dash import Input, Output, State, callback_context, dcc, html, no_update
 from flask import request
 
 from app import ids
+from app.parts import advanced
 from app.registry import RegistryFull
 from app.status import render_status
 from gan_core import TARGETS, ConfigError, SessionError
@@ -155,6 +156,8 @@ def layout() -> html.Div:
                    className="hint"),
         ], className="control"),
         seed_layout(),
+        advanced.networks_layout(),
+        advanced.layout(),
     ], className="controls-panel")
 
 
@@ -208,14 +211,23 @@ def client_address() -> str:
 _BUTTONS = (ids.START, ids.PAUSE, ids.RESET)
 
 
+_ADVANCED = "advanced:"  # an advanced setting's trigger: this prefix and the field's name
+
+
 def _ordered_triggers() -> list[str]:
-    """The ids whose value changed in this request, settings before buttons. Forged or
-    missing `changedPropIds` give an empty list, never an exception."""
+    """The ids whose value changed in this request, settings before buttons (an advanced
+    setting as "advanced:<field>"). Forged or missing `changedPropIds` give an empty list,
+    never an exception."""
     try:
         triggered = list(callback_context.triggered_prop_ids.values())
     except Exception:  # noqa: BLE001 - whatever a forged request makes Dash raise
         return []
-    names = [t for t in triggered if isinstance(t, str)]
+    names = []
+    for t in triggered:
+        if isinstance(t, str):
+            names.append(t)
+        elif isinstance(t, dict) and t.get("type") == ids.ADVANCED and isinstance(t.get("field"), str):
+            names.append(_ADVANCED + t["field"])
     return sorted(dict.fromkeys(names), key=lambda t: (t in _BUTTONS, _BUTTONS.index(t) if t in _BUTTONS else 0))
 
 
@@ -233,16 +245,20 @@ def register(app, registry) -> None:
         Output(ids.TICK, "disabled", allow_duplicate=True),
         Output(ids.SEED, "value", allow_duplicate=True),
         *slider_outputs, *box_outputs,
+        *advanced.outputs(),
         Input(ids.START, "n_clicks"), Input(ids.PAUSE, "n_clicks"), Input(ids.RESET, "n_clicks"),
         Input(ids.TARGET, "value"), Input(ids.SPEED, "value"), Input(ids.SEED, "value"),
         *slider_inputs, *box_inputs,
+        *advanced.inputs(),
         State(ids.SEED_PIN, "value"),
         State(ids.SESSION, "data"),
         prevent_initial_call=True,
     )
     def command(_start, _pause, _reset, target, speed, seed, *rest):
-        slider_values, box_values, (pin, sid) = rest[:n], rest[n:2 * n], rest[2 * n:]
-        keep = (no_update,) * (1 + 2 * n)
+        slider_values, box_values = rest[:n], rest[n:2 * n]
+        advanced_values, pin, sid = rest[2 * n:]
+        fields = advanced.ordered_fields()
+        keep = (no_update,) * (1 + 2 * n) + ([no_update] * len(fields),)
         session = registry.get(sid)
         if session is None:
             return (no_update, "Your session has ended (idle too long or the server restarted). Reload the page.",
@@ -282,6 +298,10 @@ def register(app, registry) -> None:
                         session.configure(seed=seed)
                     finally:
                         seed_out = session.config.seed  # an empty or refused box shows the seed again
+                elif trigger.startswith(_ADVANCED):
+                    _apply_advanced(session, trigger[len(_ADVANCED):], fields, advanced_values)
+                    for i, spec in enumerate(SLIDERS):  # a slider may stand for what changed
+                        sliders_out[i], boxes_out[i] = spec.shown(session.config)
                 else:
                     _apply_slider(session, trigger, slider_values, box_values, sliders_out, boxes_out)
             except RegistryFull as exc:
@@ -292,8 +312,22 @@ def register(app, registry) -> None:
         snap = session.snapshot(since=1 << 62)
         # The counter comes with the status, so "Paused" never shows beside an older count.
         # Re-enable ticking after any command: the tick redraws and stops itself when idle.
+        # The advanced panel always shows what the run uses (a refused value is put back).
         return (notice, render_status(snap, notice), str(snap.iteration), False, seed_out,
-                *sliders_out, *boxes_out)
+                *sliders_out, *boxes_out, advanced.shown(session.config))
+
+
+def _apply_advanced(session, name: str, fields, values) -> None:
+    """One advanced setting changed: configure it, with a clear message for anything odd."""
+    names = [f.name for f in fields]
+    if name not in names or not isinstance(values, list) or len(values) != len(fields):
+        raise ConfigError(f"unknown setting {clip_repr(name)}", name)
+    value = values[names.index(name)]
+    field = fields[names.index(name)]
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ConfigError(f"{field.label} must be {'one of ' if field.choices else 'a number from '}"
+                          f"{field.describe_range().removeprefix('one of ')}; the box was empty", name)
+    session.configure(**{name: value})
 
 
 def _apply_slider(session, trigger, slider_values, box_values, sliders_out, boxes_out) -> None:

@@ -17,10 +17,11 @@ from app.figures import (GRAPH_CONFIG, accuracy_extension, accuracy_figure, loss
                          quality_extension, quality_figure)
 from app.registry import RegistryFull
 from app.parts import timeline
+from app.parts.advanced import networks_view
 from app.status import render_status
 from app.views import explain as ex
 from app.views import view_for
-from gan_core import TARGETS, RunConfig, get_target
+from gan_core import TARGETS, RunConfig, describe_networks, get_target
 
 TICK_MS = 150  # after each reply: about 5-6 updates a second at a few ms of round trip
 HEARTBEAT_MS = 2000
@@ -156,6 +157,7 @@ def register(app, registry) -> None:
         Output(ids.VIEW, "data"),
         Output(ids.TIMELINE, "value", allow_duplicate=True),
         Output(ids.TIMELINE_NOTE, "children", allow_duplicate=True),
+        Output(ids.NETWORKS, "children"),
         Input(ids.TICK, "n_intervals"),
         State(ids.SESSION, "data"),
         State(ids.VIEW, "data"),
@@ -170,7 +172,7 @@ def register(app, registry) -> None:
     def tick(_n, sid, view, notice, large, moment, options, *toggles):
         session = registry.get(sid)
         if session is None:
-            return (no_update,) * 8 + ("Your session has ended. Reload the page.", True, no_update, no_update, no_update)
+            return (no_update,) * 8 + ("Your session has ended. Reload the page.", True) + (no_update,) * 4
         view = view if isinstance(view, dict) else {}
         notice = notice if isinstance(notice, str) else ""
         last = view.get("last") if type(view.get("last")) is int else -1
@@ -198,10 +200,10 @@ def register(app, registry) -> None:
                     quality_figure(kind.quality_lines(target), target.id, snap.quality, big), None,
                     str(snap.iteration), status,
                     not keep_ticking, new_view, timeline.LIVE if not live_view else no_update,
-                    timeline.note(snap, None))
+                    timeline.note(snap, None), networks_view(describe_networks(snap.config)))
         redraw = view.get("options") != drawn_options  # the samples drawn another way
         if view.get("version") == snap.version and not redraw:
-            return (no_update,) * 9 + (not keep_ticking, no_update, no_update, no_update)
+            return (no_update,) * 9 + (not keep_ticking, no_update, no_update, no_update, no_update)
         smooth = view.get("smooth") if _pair(view.get("smooth")) else [None, None]
         accuracy, new_view["smooth"] = accuracy_extension(snap.history, smooth)
         smooth = view.get("smooth_loss") if _pair(view.get("smooth_loss")) else [None, None]
@@ -215,7 +217,7 @@ def register(app, registry) -> None:
             note = timeline.note(snap, None)
         return (samples, no_update, accuracy or no_update, no_update, losses or no_update, no_update,
                 quality_extension(kind.quality_lines(target), snap.quality) or no_update, str(snap.iteration), status,
-                not keep_ticking, new_view, no_update, note)
+                not keep_ticking, new_view, no_update, note, no_update)
 
     @app.callback(
         Output(ids.VIEW_OPTIONS, "style"),

@@ -7,6 +7,7 @@ import time
 import pytest
 
 from app import create_app, new_session
+from app.parts import advanced
 from app.registry import SessionRegistry
 
 DEFAULTS = {"start-button": 0, "pause-button": 0, "reset-button": 0, "target-function": "x2", "speed": 4,
@@ -27,18 +28,36 @@ def _spec(client):
     return next(d for d in deps if d["output"].startswith("..notice.data"))
 
 
+ADVANCED = {f.name: advanced.format_setting(f, f.default) for f in advanced.ordered_fields()}
+
+
+def _each(ident: str, prop: str, value=None, with_value=False):
+    """One dependency as the browser sends it: a pattern-matching id (the advanced panel's)
+    is a list of every concrete id it matches, with its value."""
+    if ident.startswith("{") and '["ALL"]' in ident:
+        items = [{"id": {"type": "advanced", "field": name}, "property": prop} for name in ADVANCED]
+        if with_value:
+            for item in items:
+                item["value"] = (value or {}).get(item["id"]["field"], ADVANCED[item["id"]["field"]])
+        return items
+    item = {"id": ident, "property": prop}
+    if with_value:
+        item["value"] = value
+    return item
+
+
 def _outputs(output: str) -> list:
     outs = []
     for part in output.strip(".").split("..."):
         ident, _, prop = part.rpartition(".")
-        outs.append({"id": ident, "property": prop})
+        outs.append(_each(ident, prop.split("@")[0]))
     return outs
 
 
 def command_body(client, sid, trigger=None, values=None, changed=None):
     spec = _spec(client)
     values = {**DEFAULTS, **(values or {})}
-    inputs = [{"id": d["id"], "property": d["property"], "value": values[d["id"]]} for d in spec["inputs"]]
+    inputs = [_each(d["id"], d["property"], values.get(d["id"], values.get("advanced")), True) for d in spec["inputs"]]
     state = [{"id": d["id"], "property": d["property"],
               "value": sid if d["id"] == "session-id" else []} for d in spec["state"]]
     if changed is None:
@@ -143,7 +162,15 @@ def _malformed(client, sid):
     yield "extra outputs", {**good, "outputs": good["outputs"] + good["outputs"][:1]}
     yield "missing inputs", {**good, "inputs": good["inputs"][:-1]}
     yield "extra inputs", {**good, "inputs": good["inputs"] + good["inputs"][:1]}
-    yield "other ids", {**good, "inputs": [{**i, "id": "x"} for i in good["inputs"]]}
+    yield "other ids", {**good, "inputs": [{**i, "id": "x"} if isinstance(i, dict) else i for i in good["inputs"]]}
+    pattern = next(k for k, i in enumerate(good["inputs"]) if isinstance(i, list))
+    forged = [dict(i) for i in good["inputs"][pattern]]
+    forged[0]["id"] = {"type": "advanced", "field": "x", "extra": 1}
+    yield "an id that does not fit the pattern", {**good, "inputs": good["inputs"][:pattern] + [forged]
+                                                  + good["inputs"][pattern + 1:]}
+    yield "a pattern sent as one id", {**good, "inputs": good["inputs"][:pattern] + [forged[0]]
+                                       + good["inputs"][pattern + 1:]}
+    yield "a changed id outside the pattern", {**good, "changedPropIds": ['{"type":"other","field":"loss"}.value']}
     yield "no state", {k: v for k, v in good.items() if k != "state"}
     yield "deep", {**good, "inputs": [{**good["inputs"][0], "value": deep}] + good["inputs"][1:]}
     yield "inputs not a list", {**good, "inputs": {"a": 1}}

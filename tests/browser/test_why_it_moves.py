@@ -95,3 +95,44 @@ def test_the_timeline_shows_an_earlier_moment_and_training_goes_on(dash_duo, das
     before = fake_points(dash_duo)
     poll(lambda: fake_points(dash_duo) != before)  # the live fakes move again
     assert severe_logs(dash_duo) == []
+
+
+def _advanced(duo, name):
+    return duo.find_element(f'#advanced-panel [id=\'{{"field":"{name}","type":"advanced"}}\']')
+
+
+def _type(duo, name, text):
+    """Select what the box holds and type over it, then Enter, as a person does."""
+    box = _advanced(duo, name)
+    box.click()
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(text, Keys.ENTER)
+
+
+def test_an_advanced_setting_changes_the_run_and_the_networks_diagram_follows(dash_duo, dash_app):
+    session = open_page(dash_duo, dash_app)
+    dash_duo.find_element("#advanced-panel summary").click()
+    # D gets 3 hidden layers of 8: typed as a person types, Enter to apply
+    _type(dash_duo, "d_hidden_layers", "3")
+    poll(lambda: session.config.d_hidden_layers == 3)
+    _type(dash_duo, "d_hidden_nodes", "8")
+    poll(lambda: session.config.d_hidden_nodes == 8 and session.config.g_hidden_nodes == 16)
+    poll(lambda: "New discriminator hidden nodes" in status(dash_duo))
+    d_params = 2 * 8 + 8 + 2 * (8 * 8 + 8) + 8 + 1
+    poll(lambda: f"{d_params:,} parameters" in dash_duo.find_element("#networks").text)
+    # a choice from a drop-down: the loss
+    _advanced(dash_duo, "loss").click()
+    poll(lambda: next(o for o in dash_duo.find_elements("[role='option']") if o.text == "hinge")).click()
+    poll(lambda: session.config.loss == "hinge")
+    # a learning rate of G alone applies at once, without a reset
+    dash_duo.find_element("#start-button").click()
+    poll(lambda: counter(dash_duo) > 200)
+    _type(dash_duo, "g_learning_rate", "2e-4")
+    poll(lambda: session.config.g_learning_rate == 2e-4 and session.config.d_learning_rate == 1e-3)
+    assert counter(dash_duo) > 200 and "Training" in status(dash_duo)  # not reset
+    # a nonsense value is refused with a message and the box shows the run's value again
+    _type(dash_duo, "g_learning_rate", "fast")
+    poll(lambda: "Not applied" in status(dash_duo) and "generator learning rate" in status(dash_duo))
+    poll(lambda: _advanced(dash_duo, "g_learning_rate").get_attribute("value") == "0.0002")
+    assert session.config.g_learning_rate == 2e-4
+    assert severe_logs(dash_duo) == []

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from gan_core.config import RunConfig
+from gan_core import describe_networks
 from gan_core.gan import GAN, MANIFOLD_LINES, MANIFOLD_POINTS, SURFACE_GRID
 from gan_core.session import TIMELINE_FRAMES, SessionError, TrainingSession
 
@@ -69,6 +70,7 @@ def test_curves_and_images_have_no_surface():
 def test_overview_lists_the_layers_and_counts_the_parameters():
     gan = GAN(RunConfig(target="ring8", g_hidden_nodes=8, d_hidden_nodes=4))
     (g_name, g_layers, g_total), (d_name, d_layers, d_total) = gan.overview()
+    assert describe_networks(gan.cfg.replace(seed=9)) == gan.overview()  # the same without a run
     assert (g_name, d_name) == ("G", "D")
     assert g_total == gan.G.count_params() == sum(p for *_, p in g_layers)
     assert d_total == gan.D.count_params() == 2 * 4 + 4 + 4 * 4 + 4 + 4 + 1
