@@ -34,7 +34,7 @@ def create_app(registry: SessionRegistry | None = None) -> dash.Dash:
     dash_app.layout = page.layout
     controls.register(dash_app, registry)
     live.register(dash_app, registry)
-    timeline.register(dash_app, registry, live.view_options)
+    timeline.register(dash_app, registry)
     stepper.register(dash_app, registry)
     guard.install(dash_app.server, dash_app.callback_map)
     dash_app.registry = registry

@@ -174,26 +174,37 @@ _QUALITY_DASHES = ("solid", "dot", "dash")
 
 def quality_series(spec: dict, quality: Sequence) -> tuple[list[int], list[list[float | None]]]:
     its = [q.iteration for q in quality]
-    return its, [[_num(q.metrics.get(key, math.nan)) for q in quality] for key, _ in spec["lines"]]
+    return its, [[_num(q.metrics.get(line[0], math.nan)) for q in quality] for line in spec["lines"]]
 
 
 def quality_figure(spec: dict, target_id: str, quality: Sequence = (), large: bool = False) -> dict:
-    """The objective metrics over time; `spec` comes from the target's view (`quality_lines`)."""
+    """The objective metrics over time; `spec` comes from the target's view (`quality_lines`):
+    its lines are (metric, name) on the left axis, or (metric, name, "share") for a share
+    drawn on a right-hand 0-100 % axis beside a count (modes covered and high quality)."""
     its, series = quality_series(spec, quality)
-    names = [name for _, name in spec["lines"]]
-    yaxis = {"title": {"text": names[0] if len(names) == 1 else "log scale" if spec["log"] else ""}}
+    names = [line[1] for line in spec["lines"]]
+    left = [line[1] for line in spec["lines"] if len(line) < 3]
+    yaxis = {"title": {"text": left[0] if len(left) == 1 else "log scale" if spec["log"] else ""}}
     if spec["log"]:
         yaxis.update(type="log", dtick=1)  # a label at each power of ten only
     if "range" in spec:
         yaxis["range"] = spec["range"]
-    data = [{"type": "scatter", "mode": "lines+markers", "name": name, "x": its[-MAX_ACCURACY_POINTS:],
-             "y": values[-MAX_ACCURACY_POINTS:], "marker": {"size": 5},
-             "line": {"color": QUALITY_COLOURS[k % len(QUALITY_COLOURS)], "width": 3,
-                      "dash": _QUALITY_DASHES[k % len(_QUALITY_DASHES)]}}
-            for k, (name, values) in enumerate(zip(names, series))]
+    data = []
+    for k, (line, values) in enumerate(zip(spec["lines"], series)):
+        trace = {"type": "scatter", "mode": "lines+markers", "name": line[1], "x": its[-MAX_ACCURACY_POINTS:],
+                 "y": values[-MAX_ACCURACY_POINTS:], "marker": {"size": 5},
+                 "line": {"color": QUALITY_COLOURS[k % len(QUALITY_COLOURS)], "width": 3,
+                          "dash": _QUALITY_DASHES[k % len(_QUALITY_DASHES)]}}
+        if len(line) > 2:
+            trace["yaxis"] = "y2"
+        data.append(trace)
+    extra = {}
+    if len(left) < len(names):
+        extra["yaxis2"] = {"overlaying": "y", "side": "right", "range": [0, 1.02], "tickformat": ".0%",
+                           "showgrid": False, "zeroline": False}
     return {"data": data,
             "layout": base_layout(f"Quality ({spec['better']} is better)", large, xaxis=_ITERATION_AXIS, yaxis=yaxis,
-                                  showlegend=len(names) > 1, uirevision=target_id, **_legend_inside(large))}
+                                  showlegend=len(names) > 1, uirevision=target_id, **_legend_inside(large), **extra)}
 
 
 def _legend_inside(large: bool) -> dict:

@@ -29,3 +29,5 @@ TIMELINE_NOTE = "timeline-note"
 EXPLAIN_OPTIONS = "explain-options"  # the row that holds the three toggles
 ADVANCED = "advanced"  # the type of the advanced panel's pattern-matching ids
 NETWORKS = "networks"  # the model overview
+SLOW_MOTION = "slow-motion"
+PHASES = "phase-list"  # the slow-motion phases, the current one highlighted

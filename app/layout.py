@@ -23,7 +23,8 @@ def layout() -> html.Div:
                           inputStyle={"width": "1.2em", "height": "1.2em"}),
         ]),
         html.Main([
-            html.Section([controls.run_buttons(), stepper.layout(), *live.counter_and_status()], className="runbar",
+            html.Section([controls.run_buttons(), stepper.layout(), *live.counter_and_status(),
+                          stepper.phases_layout()], className="runbar",
                          **{"aria-label": "Run"}),
             html.Aside(controls.layout(), className="settings", **{"aria-label": "Settings"}),
             samples,

@@ -7,7 +7,11 @@ Starts the server with the Procfile's command on a loopback port, then, over HTT
    updates per second (the page ticks again TICK_MS after each reply, never overlapping);
 4. the same tab at the fastest speed: training speed while a page streams, against the
    better of (2) and a second headless run after it;
-5. many tabs training at once: each run's speed and the tick times they all see.
+5. the step buttons (one iteration, one D step, one G step): each reply's round trip;
+6. many tabs training at once: each run's speed and the tick times they all see.
+
+`--views` sets the samples' layers every tab shows: the page's defaults (D's surface and G's
+arrows on), none, or all (the manifold too).
 """
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ import statistics
 import sys
 import time
 
-from bench.load import User, tick_stats, wait_for
+from bench.load import User, step_latency, tick_stats, wait_for
 from bench.server import Server
 
 TARGETS = {  # figure -> (limit, "max" or "min"), from the dashboard issue
@@ -30,7 +34,11 @@ TARGETS = {  # figure -> (limit, "max" or "min"), from the dashboard issue
     "streaming_ratio": (0.5, "min"),
     "many_users_steps_per_second_min": (100.0, "min"),
     "many_users_tick_server_ms_p95": (250.0, "max"),
+    "step_ms_p95": (150.0, "max"),
 }
+# With D's surface and G's arrows on (the page's default) a tick carries 1,600 surface values
+# and 100 arrows besides the fakes (issue "why it moves": ≤ 30 KB).
+VIEW_PAYLOAD_BYTES = 30_000
 # Images train at tens of iterations a second, not thousands: what counts is that the pages
 # keep moving (issue "curves and images": payload ≤ 40 KB, ≥ 4 updates/s for one tab, ≥ 2 for
 # each of ten tabs, tick p95 ≤ 25 ms alone and ≤ 250 ms in the crowd).
@@ -59,6 +67,9 @@ def parse(argv) -> argparse.Namespace:
     parser.add_argument("--target", default="x2",
                         help="what every tab trains, chosen in its dropdown before Start (default x2; "
                              "e.g. letters, with --users 10)")
+    parser.add_argument("--views", default="default", choices=("default", "none", "all"),
+                        help="the samples' layers every tab shows: the page's default (D's surface and G's "
+                             "arrows), none, or all (the manifold too)")
     parser.add_argument("--json", action="store_true", help="print one JSON object only")
     args = parser.parse_args(argv)
     from gan_core.targets import TARGETS as KNOWN
@@ -103,7 +114,7 @@ def headless_rate(seconds: float, target: str = "x2") -> float:
         session.close()
 
 
-def run(users: int, seconds: float, say, target: str = "x2") -> dict:
+def run(users: int, seconds: float, say, target: str = "x2", views: str = "default") -> dict:
     from app.parts.controls import SPEEDS
 
     report: dict = {}
@@ -115,11 +126,12 @@ def run(users: int, seconds: float, say, target: str = "x2") -> dict:
         say(f"server idle: RSS {report['server_rss_mb_idle']:,.0f} MB")
 
         report["target"] = target
+        report["views"] = views
         headless = headless_rate(seconds, target)
         report["headless_steps_per_second"] = round(headless, 1)
         say(f"headless engine: {headless:,.0f} it/s")
 
-        user = User(server.url, target=target).begin()
+        user = User(server.url, target=target, views=views).begin()
         try:
             if not user.loaded.wait(60) or user.error:
                 raise RuntimeError(f"the first tab did not load: {user.error}")
@@ -158,7 +170,13 @@ def run(users: int, seconds: float, say, target: str = "x2") -> dict:
         say(f"one tab at max speed: {streamed:,.0f} it/s = {report['streaming_ratio']:.0%} of headless "
             f"(best of two headless runs: {headless:,.0f} it/s)")
 
-        crowd = [User(server.url, target=target).begin() for _ in range(users)]
+        steps = step_latency(server.url, target, views)
+        report["steps"] = steps
+        report["step_ms_p95"] = max(v["ms_p95"] for v in steps.values())
+        say("step buttons (round trip with the redrawn page): " + ", ".join(
+            f"{name.removesuffix('-button')} p50 {v['ms_p50']} ms, p95 {v['ms_p95']} ms" for name, v in steps.items()))
+
+        crowd = [User(server.url, target=target, views=views).begin() for _ in range(users)]
         try:
             wait_for(lambda: all(u.loaded.is_set() for u in crowd), 120)
             # As a class does: the pages open, the teacher says go, everyone presses Start at
@@ -207,7 +225,10 @@ def verdicts(report: dict) -> dict:
 
     out = {}
     image = KNOWN[report.get("target", "x2")].kind == "image"
-    for name, (limit, kind) in (IMAGE_TARGETS if image else TARGETS).items():
+    targets = dict(IMAGE_TARGETS if image else TARGETS)
+    if not image and report.get("views", "default") != "none":
+        targets["tick_payload_bytes_max"] = (VIEW_PAYLOAD_BYTES, "max")
+    for name, (limit, kind) in targets.items():
         value = report.get(name, math.nan)
         ok = value <= limit if kind == "max" else value >= limit
         out[name] = {"value": value, "target": f"{'≤' if kind == 'max' else '≥'} {limit:g}", "met": bool(ok)}
@@ -221,7 +242,7 @@ def main(argv=None) -> int:
         print(f"python -m bench: error: {exc}", file=sys.stderr)
         return 2
     say = (lambda *_: None) if args.json else (lambda text: print(text, flush=True))
-    report = run(args.users, args.seconds, say, args.target)
+    report = run(args.users, args.seconds, say, args.target, args.views)
     report["targets"] = verdicts(report)
     if args.json:
         print(json.dumps(report, indent=2))

@@ -25,6 +25,7 @@ class User:
     url: str
     speed_index: int | None = None  # None: the page's default speed
     target: str | None = None  # chosen in the dropdown before Start; None: the page's default
+    views: str = "default"  # the samples' layers: the page's defaults, "none" or "all" (see VIEWS)
     records: list[TickRecord] = field(default_factory=list)
     first_frame_seconds: float = math.nan  # Start pressed -> a tick shows fakes that moved
     error: str = ""
@@ -70,6 +71,7 @@ class User:
                 return
             if self.target is not None:
                 self.tab.set("target-function.value", self.target)
+            show_views(self.tab, self.views)
             if self.speed_index is not None:
                 self.tab.set("speed.value", self.speed_index)
             pressed = time.perf_counter()
@@ -108,6 +110,44 @@ class User:
         if len(points) < 2 or points[-1][0] <= points[0][0]:
             return 0.0
         return (points[-1][1] - points[0][1]) / (points[-1][0] - points[0][0])
+
+
+# The toggles of the samples' explanatory layers, per --views setting (None: the page's default)
+VIEWS = {"default": {}, "none": {"show-surface": [], "show-arrows": [], "show-manifold": []},
+         "all": {"show-surface": ["on"], "show-arrows": ["on"], "show-manifold": ["on"]}}
+
+
+def show_views(tab: Tab, views: str) -> None:
+    """Switch the layers as a person ticks the boxes (each fires the page's redraw)."""
+    for toggle, value in VIEWS[views].items():
+        if tab.props.get(f"{toggle}.value") != value:
+            tab.set(f"{toggle}.value", value)
+
+
+def step_latency(url: str, target: str | None, views: str, repeats: int = 10) -> dict:
+    """The step buttons as a student presses them: each answers with the redrawn samples graph,
+    counter and status in one reply. Round-trip milliseconds per button (p50, p95); the first
+    step, which builds and compiles the networks, is not counted."""
+    tab = Tab(url)
+    try:
+        tab.load()
+        if target is not None:
+            tab.set("target-function.value", target)
+        show_views(tab, views)
+        tab.click("step-button")
+        out = {}
+        for button in ("step-button", "step-d-button", "step-g-button"):
+            times = []
+            for _ in range(repeats):
+                reply = tab.click(button)
+                if "samples-graph.figure" not in reply.props:
+                    raise RuntimeError(f"{button} did not redraw the samples")
+                times.append(reply.seconds * 1000)
+            out[button] = {"ms_p50": round(percentile(times, 50), 1), "ms_p95": round(percentile(times, 95), 1),
+                           "bytes": reply.bytes}
+        return out
+    finally:
+        tab.close()
 
 
 def percentile(values: list[float], q: float) -> float:

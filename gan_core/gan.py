@@ -188,16 +188,19 @@ class GAN:
             *self._state, self._real, tf.constant(k), tf.constant(seed, tf.int64), tf.constant(train_g))
         return ChunkResult(k, float(d), float(g), bool(finite), float(d_share), float(g_share))
 
-    def step_phase(self, phase: str) -> ChunkResult:
-        """One update of D alone ("d") or of G alone ("g"), for step-by-step teaching: the
-        iteration count does not move (an iteration is one of each)."""
+    def step_phase(self, phase: str, completes_iteration: bool = False) -> ChunkResult:
+        """One update of D alone ("d") or of G alone ("g"), for step-by-step teaching. The
+        iteration count does not move (an iteration is one of each), unless this G step
+        completes one that a D step began (slow motion)."""
         if phase == "d":
-            return self._chunk(1, train_g=False)
+            return dataclasses.replace(self._chunk(1, train_g=False), iterations=0)
         if phase != "g":
             raise ValueError(f"phase must be 'd' or 'g'; got {phase!r}")
         seed = int(self.rng.integers(0, 2**62))
         g_loss, finite = self._step.g_only(*self._state, tf.constant(seed, tf.int64))
-        return ChunkResult(0, float("nan"), float(g_loss), bool(finite), 0.0, 1.0)
+        if completes_iteration:
+            self.iteration += 1
+        return ChunkResult(int(completes_iteration), float("nan"), float(g_loss), bool(finite), 0.0, 1.0)
 
     def overview(self) -> tuple:
         """G and D in words (see `networks_overview`)."""

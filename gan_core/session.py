@@ -49,6 +49,14 @@ FAR_CHUNKS = 20
 # run covered). Fakes are kept in float16: a point moves far less than its 1e-3 precision.
 TIMELINE_FRAMES = 100
 TIMELINE_FIRST_EVERY = 10
+# Slow motion: one iteration shown as GAN Lab shows it, phase by phase, each held this long.
+SLOW_MOTION_SECONDS = 1.5
+SLOW_MOTION_PHASES = (
+    "G makes fakes: it turns random noise into samples (the blue crosses).",
+    "D scores real and fake samples: the shade says how real it finds each place.",
+    "D's loss and its update move the shade: real places redder, the fakes' places bluer.",
+    "G's update moves the fakes along the arrows, towards what D finds real. One iteration done.",
+)
 PHASE_WORDS = {
     "d": "One discriminator step: D scored a batch of real and fake samples and its update moved the surface; "
          "the fakes did not move.",
@@ -113,6 +121,8 @@ class Snapshot:
     frames: int = 0  # moments kept in the timeline
     d_steps_done: int = 0  # single D and G steps made by the step buttons beyond the iterations
     g_steps_done: int = 0
+    slow_motion: bool = False
+    phase: int = -1  # in slow motion, the phase of the iteration now shown (SLOW_MOTION_PHASES)
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -148,6 +158,8 @@ class TrainingSession:
         self._precompile = precompile
         self._steps_wanted = 0  # iterations asked for by step(), trained by the worker
         self._phases_wanted: list[str] = []  # single D ("d") or G ("g") steps asked for
+        self._slow_motion = False
+        self._phase = -1
         self._run_id = 0
         self._version = 0
         self._gan = None
@@ -301,6 +313,17 @@ class TrainingSession:
             self._new_run_locked(self._config, message, IDLE)
             self._gan, self._gan_run, self._precompile = None, -1, False
 
+    def set_slow_motion(self, on: bool) -> None:
+        """Train one phase at a time, each held SLOW_MOTION_SECONDS and named in the snapshot
+        (`phase`), as GAN Lab's slow motion does; off: back to the Speed setting."""
+        with self._lock:
+            self._slow_motion = bool(on)
+            self._phase = -1
+            if self._message in SLOW_MOTION_PHASES:
+                self._message = ""
+            self._chunk_done.notify_all()  # a worker holding a phase moves on at once
+            self._publish_locked()
+
     def set_speed(self, speed: float | None) -> None:
         """Iterations per second, or None for as fast as possible."""
         with self._lock:
@@ -403,6 +426,7 @@ class TrainingSession:
         self._rate, self._last_metrics, self._far_chunks, self._off_axes = 0.0, 0.0, 0, 0
         self._metrics_cost = 0.0  # seconds the last metrics took
         self._best_rate = 0.0  # the fastest chunk of this run, in iterations per second of training
+        self._best_modes = 0  # the most modes this run's fakes have covered
         self._d_real = self._d_fake = _frozen(np.zeros(0))
         self._marks.clear()
         self._steps_wanted = 0
@@ -471,7 +495,7 @@ class TrainingSession:
                                   self._version, self._run_id, self._compiled, (), self._off_axes,
                                   self._rate if self._state == RUNNING else 0.0, self._speed,
                                   self._d_real, self._d_fake, self._explanation, len(self._frames),
-                                  self._single_steps["d"], self._single_steps["g"])
+                                  self._single_steps["d"], self._single_steps["g"], self._slow_motion, self._phase)
 
     def _wall_rate(self) -> float:
         """Iterations per second on the wall clock since Start, over the last few seconds:
@@ -506,6 +530,8 @@ class TrainingSession:
             return ("train", run_id, min(self._steps_wanted, 20_000))
         if self._state != RUNNING:
             return None
+        if self._slow_motion:
+            return ("slow", run_id, (self._phase + 1) % len(SLOW_MOTION_PHASES))
         rate = self._rate
         # A DCGAN does tens a second, not thousands. Judged by the best rate this run has shown:
         # a crowd's load lowers the others, and a fast model judged slow would get small
@@ -540,6 +566,8 @@ class TrainingSession:
                 kind, run_id, n = job
                 paced = kind == "train" and not self._steps_wanted and self._speed is not None
                 speed = self._speed
+                if kind == "slow":  # a phase is held for a fixed time, whatever the Speed
+                    paced, speed = True, 1.0 / SLOW_MOTION_SECONDS
             started = time.perf_counter()
             try:
                 with self._gan_lock:
@@ -549,6 +577,8 @@ class TrainingSession:
                         self._compile(run_id)
                     elif kind == "phase":
                         self._train_and_publish(self._gan, run_id, 0, phase=n)
+                    elif kind == "slow":
+                        self._slow_phase(self._gan, run_id, n)
                     else:
                         self._train_and_publish(self._gan, run_id, n)
             except Exception as exc:  # any failure ends this run, never the process
@@ -562,10 +592,24 @@ class TrainingSession:
                     self._chunk_done.notify_all()
             if paced:  # wait out the pace, waking at once for a Pause or a reset
                 with self._lock:
-                    end = started + n / speed
+                    end = started + (1 if kind == "slow" else n) / speed
                     while (self._state == RUNNING and self._run_id == run_id and not self._closed
-                           and end - time.perf_counter() > 0):
+                           and (kind != "slow" or self._slow_motion) and end - time.perf_counter() > 0):
                         self._chunk_done.wait(end - time.perf_counter())
+
+    def _slow_phase(self, gan, run_id: int, phase: int) -> None:
+        """One phase of a slow-motion iteration: the first two only say what happens (G's fakes
+        and D's verdict are already on screen), the third is D's update, the fourth G's,
+        which completes the iteration."""
+        if phase == 2:
+            self._train_and_publish(gan, run_id, 0, phase="d", slow=True)
+        elif phase == 3:
+            self._train_and_publish(gan, run_id, 0, phase="g", slow=True)
+        with self._lock:
+            if self._run_id == run_id and self._slow_motion:
+                self._phase = phase
+                self._message = SLOW_MOTION_PHASES[phase]
+                self._publish_locked()
 
     def _compile(self, run_id: int) -> None:
         gan = self._gan
@@ -577,11 +621,11 @@ class TrainingSession:
                 self._compiled = True
                 self._publish_locked()
 
-    def _train_and_publish(self, gan, run_id: int, n: int, phase: str | None = None) -> None:
-        """Train n iterations (or one D or G step: `phase`) and publish; a run that blew up
-        pauses as diverged."""
+    def _train_and_publish(self, gan, run_id: int, n: int, phase: str | None = None, slow: bool = False) -> None:
+        """Train n iterations (or one D or G step: `phase`; in slow motion the G step completes
+        an iteration) and publish; a run that blew up pauses as diverged."""
         t0 = time.perf_counter()
-        result = gan.train(n) if phase is None else gan.step_phase(phase)
+        result = gan.train(n) if phase is None else gan.step_phase(phase, completes_iteration=slow and phase == "g")
         trained = time.perf_counter()
         # A kind may show fewer fakes than the metrics judge (a grid of images, not 500): the
         # whole fixed batch is generated only when the metrics are due.
@@ -610,7 +654,7 @@ class TrainingSession:
         with self._lock:
             if self._run_id != run_id:
                 return  # reset meanwhile: this result belongs to a discarded run
-            if phase is not None:
+            if phase is not None and not slow:
                 if self._phases_wanted:
                     self._phases_wanted.pop(0)
                 self._single_steps[phase] += 1
@@ -637,9 +681,12 @@ class TrainingSession:
                 if shown is not None:
                     self._d_real, self._d_fake = _frozen(d_real), _frozen(d_fake)
             if metrics is not None:
+                if "modes_covered" in metrics:  # the best so far, so a drop can be named
+                    self._best_modes = max(self._best_modes, metrics["modes_covered"])
+                    metrics = MappingProxyType({**metrics, "modes_covered_best": self._best_modes})
                 self._metrics, self._last_metrics = metrics, now
                 self._quality.append(QualityPoint(gan.iteration, metrics))
-            if phase is None:  # the charts count iterations; a single D or G step is not one
+            if result.iterations:  # the charts count iterations; a single D or G step is not one
                 self._history.append(HistoryPoint(gan.iteration, accuracy["d_accuracy_real"],
                                                   accuracy["d_accuracy_fake"], result.d_loss, result.g_loss))
             self._far_chunks = self._far_chunks + 1 if far > FAR_SHARE else 0

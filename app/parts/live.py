@@ -17,9 +17,11 @@ from app.figures import (GRAPH_CONFIG, accuracy_extension, accuracy_figure, loss
                          quality_extension, quality_figure)
 from app.registry import RegistryFull
 from app.parts import timeline
+from app.parts import toggles as view_toggles
+from app.parts.toggles import TOGGLES, view_options
 from app.parts.advanced import networks_view
+from app.parts.stepper import phases_view
 from app.status import render_status
-from app.views import explain as ex
 from app.views import view_for
 from gan_core import TARGETS, RunConfig, describe_networks, get_target
 
@@ -58,19 +60,7 @@ def graphs() -> tuple[html.Div, html.Div]:
         options=[{"label": html.Span(" Smooth the fake curves (rolling mean of 5)",
                                      title="Draw each fake curve through a rolling mean of 5 points, as the sinusoid "
                                            "tutorial does; training is unchanged."), "value": "smooth"}])
-    toggles = html.Div([
-        html.Span("Show:", className="toggles-label"),
-        _toggle(ids.SHOW_SURFACE, ["D thinks: ", html.Span("fake", className="key-fake"),
-                                   html.Span(className="key-bar"), html.Span("real", className="key-real")], True,
-                "Shade the plot by what D thinks of each place: red where it says real, blue where it says fake, "
-                "white where it cannot tell."),
-        _toggle(ids.SHOW_ARROWS, "G's push", True,
-                "An arrow on each of the first 100 fakes: the way G's loss pushes it (longer: pushed harder). "
-                "G's next update moves the fakes along them."),
-        _toggle(ids.SHOW_MANIFOLD, "G's manifold", False,
-                "The grid of latent noise as G bends it into the plane: where G can put samples at all. "
-                "With more than 2 latent numbers, a slice through the first two."),
-    ], id=ids.EXPLAIN_OPTIONS, className="toggles")
+    toggles = view_toggles.layout()
     charts = html.Div([
         _graph(ids.ACCURACY_GRAPH, accuracy_figure(), "The discriminator's accuracy on real and on fake samples"),
         _graph(ids.LOSS_GRAPH, loss_figure(), "The discriminator's and the generator's loss over time"),
@@ -79,24 +69,6 @@ def graphs() -> tuple[html.Div, html.Div]:
     ], className="charts")
     under = html.Div([toggles, timeline.layout()], className="under-samples")
     return html.Div([samples, options, under], className="samples-area"), charts
-
-
-def _toggle(toggle_id: str, label, on: bool, hint: str) -> dcc.Checklist:
-    words = [" " + label] if isinstance(label, str) else [" ", *label]
-    return dcc.Checklist(id=toggle_id, options=[{"label": html.Span(words, title=hint), "value": "on"}],
-                         value=["on"] if on else [], className="checklist toggle", inline=True)
-
-
-TOGGLES = ((ids.SHOW_SURFACE, ex.SURFACE), (ids.SHOW_ARROWS, ex.ARROWS), (ids.SHOW_MANIFOLD, ex.MANIFOLD))
-
-
-def view_options(smooth, *toggles) -> frozenset:
-    """The view options from the curve checklist and the three toggles (forged values ignored)."""
-    options = {o for o in smooth if isinstance(o, str)} if isinstance(smooth, list) else set()
-    for (_, name), value in zip(TOGGLES, toggles):
-        if isinstance(value, list) and "on" in value:
-            options.add(name)
-    return frozenset(options)
 
 
 def stores() -> list:
@@ -158,6 +130,7 @@ def register(app, registry) -> None:
         Output(ids.TIMELINE, "value", allow_duplicate=True),
         Output(ids.TIMELINE_NOTE, "children", allow_duplicate=True),
         Output(ids.NETWORKS, "children"),
+        Output(ids.PHASES, "children"),
         Input(ids.TICK, "n_intervals"),
         State(ids.SESSION, "data"),
         State(ids.VIEW, "data"),
@@ -172,7 +145,7 @@ def register(app, registry) -> None:
     def tick(_n, sid, view, notice, large, moment, options, *toggles):
         session = registry.get(sid)
         if session is None:
-            return (no_update,) * 8 + ("Your session has ended. Reload the page.", True) + (no_update,) * 4
+            return (no_update,) * 8 + ("Your session has ended. Reload the page.", True) + (no_update,) * 5
         view = view if isinstance(view, dict) else {}
         notice = notice if isinstance(notice, str) else ""
         last = view.get("last") if type(view.get("last")) is int else -1
@@ -200,10 +173,10 @@ def register(app, registry) -> None:
                     quality_figure(kind.quality_lines(target), target.id, snap.quality, big), None,
                     str(snap.iteration), status,
                     not keep_ticking, new_view, timeline.LIVE if not live_view else no_update,
-                    timeline.note(snap, None), networks_view(describe_networks(snap.config)))
+                    timeline.note(snap, None), networks_view(describe_networks(snap.config)), phases_view(snap.phase))
         redraw = view.get("options") != drawn_options  # the samples drawn another way
         if view.get("version") == snap.version and not redraw:
-            return (no_update,) * 9 + (not keep_ticking, no_update, no_update, no_update, no_update)
+            return (no_update,) * 9 + (not keep_ticking, no_update, no_update, no_update, no_update, no_update)
         smooth = view.get("smooth") if _pair(view.get("smooth")) else [None, None]
         accuracy, new_view["smooth"] = accuracy_extension(snap.history, smooth)
         smooth = view.get("smooth_loss") if _pair(view.get("smooth_loss")) else [None, None]
@@ -217,7 +190,8 @@ def register(app, registry) -> None:
             note = timeline.note(snap, None)
         return (samples, no_update, accuracy or no_update, no_update, losses or no_update, no_update,
                 quality_extension(kind.quality_lines(target), snap.quality) or no_update, str(snap.iteration), status,
-                not keep_ticking, new_view, no_update, note, no_update)
+                not keep_ticking, new_view, no_update, note, no_update,
+                phases_view(snap.phase) if snap.slow_motion else no_update)
 
     @app.callback(
         Output(ids.VIEW_OPTIONS, "style"),

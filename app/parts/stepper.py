@@ -5,13 +5,14 @@ worker, and answers with the redrawn samples graph, the counter and the status i
 reply; the tick then catches the charts up."""
 from __future__ import annotations
 
-from dash import Input, Output, State, callback_context, html, no_update
+from dash import Input, Output, State, callback_context, dcc, html, no_update
 
 from app import ids
 from app.parts import timeline
-from app.parts.live import TOGGLES, view_options
+from app.parts.toggles import TOGGLES, view_options
 from app.status import render_status
 from gan_core import SessionError
+from gan_core.session import SLOW_MOTION_PHASES
 
 ONE_ITERATION = "One iteration: a discriminator step, then a generator step."
 _PHASES = {ids.STEP_D: "d", ids.STEP_G: "g"}
@@ -28,10 +29,40 @@ def layout() -> html.Div:
         html.Button("G step", id=ids.STEP_G, n_clicks=0, className="btn-small",
                     title="Pause and let only the generator learn once: the fakes move along the arrows, "
                           "the shade stays."),
+        dcc.Checklist(id=ids.SLOW_MOTION, value=[], className="checklist toggle",
+                      options=[{"label": html.Span(" Slow motion", title="Train one phase at a time, each held a "
+                                                   "second and a half and said in words: what G does, what D does, "
+                                                   "and how each update moves the picture."), "value": "on"}]),
     ], className="stepper", role="group", **{"aria-label": "Step by step"})
 
 
+def phases_layout() -> html.Ol:
+    return html.Ol(phases_view(-1), id=ids.PHASES, className="phases", style={"display": "none"},
+                   **{"aria-label": "The phases of one iteration", "aria-live": "polite"})
+
+
+def phases_view(current: int) -> list:
+    """The phases of one iteration, the one now shown highlighted."""
+    return [html.Li(words, className="now" if k == current else "") for k, words in enumerate(SLOW_MOTION_PHASES)]
+
+
 def register(app, registry) -> None:
+    @app.callback(
+        Output(ids.PHASES, "style"),
+        Output(ids.TICK, "disabled", allow_duplicate=True),
+        Output(ids.STATUS, "children", allow_duplicate=True),
+        Input(ids.SLOW_MOTION, "value"),
+        State(ids.SESSION, "data"),
+        prevent_initial_call=True,
+    )
+    def slow_motion(value, sid):
+        session = registry.get(sid)
+        if session is None:
+            return no_update, True, "Your session has ended. Reload the page."
+        on = isinstance(value, list) and "on" in value
+        session.set_slow_motion(on)
+        return {"display": "grid" if on else "none"}, False, render_status(session.snapshot(since=1 << 62))
+
     @app.callback(
         Output(ids.SAMPLES_GRAPH, "figure", allow_duplicate=True),
         Output(ids.STEP_COUNTER, "children", allow_duplicate=True),

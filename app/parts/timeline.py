@@ -11,6 +11,7 @@ from __future__ import annotations
 from dash import Input, Output, State, dcc, html, no_update
 
 from app import ids
+from app.parts.toggles import TOGGLES, view_options
 from app.views import view_for
 from gan_core import get_target
 
@@ -77,10 +78,7 @@ def note(snap, value) -> str:
     return f"at {wanted_iteration(snap, value):,} of {snap.iteration:,}"
 
 
-def register(app, registry, options_of) -> None:
-    """`options_of(smooth, *toggles)`: the view options, as the tick reads them."""
-    from app.parts.live import TOGGLES
-
+def register(app, registry) -> None:
     @app.callback(
         Output(ids.SAMPLES_GRAPH, "figure", allow_duplicate=True),
         Output(ids.TIMELINE_NOTE, "children"),
@@ -99,4 +97,4 @@ def register(app, registry, options_of) -> None:
             value = LIVE  # a forged position: show the run as it is
         snap = session.snapshot(since=1 << 62)
         big = isinstance(large, list) and "large" in large
-        return moment_figure(session, snap, value, big, options_of(smooth, *toggles)), note(snap, value)
+        return moment_figure(session, snap, value, big, view_options(smooth, *toggles)), note(snap, value)

@@ -67,9 +67,24 @@ def quality_lines(target) -> dict:
     if target.kind == "function":
         return {"lines": [("mean_abs_error", "mean |y − f(x)|")], "better": "lower", "log": True}
     if target.modes is not None:
-        return {"lines": [("modes_covered", f"modes covered (of {len(target.modes)})")], "better": "higher",
+        return {"lines": [("modes_covered", f"modes covered (of {len(target.modes)})"),
+                          ("high_quality_share", "high quality (right)", "share")], "better": "higher",
                 "log": False, "range": [0, len(target.modes) + 0.5]}
-    return {"lines": [("js", "JS divergence, real vs fake")], "better": "lower", "log": True}
+    return {"lines": [("js", "JS divergence"), ("kl", "KL(real ‖ fake)")], "better": "lower", "log": True}
+
+
+def mode_collapse_words(metrics) -> str:
+    """Mode collapse in words, when the quality chart shows it: the fakes sit on the modes
+    (most are high quality) but on few of them, or they covered more modes before."""
+    covered, total = metrics.get("modes_covered"), metrics.get("modes_total")
+    best, quality = metrics.get("modes_covered_best", covered), metrics.get("high_quality_share", 0.0)
+    if covered is None or not total:
+        return ""
+    if best - covered >= max(2, total // 4):
+        return f"mode collapse: the fakes left {best - covered} of the {best} modes they covered"
+    if quality >= 0.5 and covered <= total // 2:
+        return f"mode collapse: the fakes sit on only {covered} of {total} modes"
+    return ""
 
 
 def status_stats(target, metrics) -> list[tuple[str, str, bool]]:
@@ -80,6 +95,10 @@ def status_stats(target, metrics) -> list[tuple[str, str, bool]]:
     if "modes_covered" in metrics:
         out.append((f"modes {metrics['modes_covered']}/{metrics['modes_total']}",
                     "Mixture modes holding a fair share of good samples.", False))
+        collapse = mode_collapse_words(metrics)
+        if collapse:
+            out.append((collapse, "Mode collapse: G has found a few places D accepts and puts every fake there. "
+                                  "Try a smaller learning rate, a larger latent size, or packing.", True))
     if "js" in metrics:
         out.append((f"JS {metrics['js']:.3f}",
                     "Jensen-Shannon divergence between real and generated samples on a 30×30 grid (0 is perfect).",

@@ -2,6 +2,7 @@
 import json
 
 import numpy as np
+import pytest
 from dash import html
 
 from app.figures import (MAX_ACCURACY_POINTS, accuracy_extension, accuracy_figure, loss_extension, loss_figure,
@@ -223,3 +224,61 @@ def test_each_shown_image_carries_ds_verdict_green_for_real_red_for_fake():
     assert fakes[-1]["text"] == "1.00" and fakes[-1]["font"]["color"] == images.VERDICT_REAL
     assert all(n["font"]["color"] == images.VERDICT_REAL for n in notes[25:])
     assert len(images.samples_figure(target, real, real[:0])["layout"]["annotations"]) == 2  # none before training
+
+
+def test_mixtures_chart_modes_and_high_quality_share_on_its_own_axis():
+    from gan_core.session import QualityPoint
+
+    target = get_target("ring8")
+    spec = view_for(target).quality_lines(target)
+    fig = quality_figure(spec, "ring8", [QualityPoint(100, {"modes_covered": 3, "high_quality_share": 0.4})])
+    modes, share = fig["data"]
+    assert modes["y"] == [3] and share["y"] == [0.4] and share["yaxis"] == "y2" and "yaxis" not in modes
+    assert fig["layout"]["yaxis2"]["tickformat"] == ".0%" and fig["layout"]["yaxis"]["range"][1] > 8
+    assert [line[0] for line in view_for(get_target("disk")).quality_lines(get_target("disk"))["lines"]] == ["js", "kl"]
+
+
+def test_mode_collapse_is_said_in_words_only_when_the_chart_shows_it():
+    from app.views.points import mode_collapse_words
+
+    healthy = {"modes_covered": 8, "modes_total": 8, "modes_covered_best": 8, "high_quality_share": 0.9}
+    assert mode_collapse_words(healthy) == ""
+    assert mode_collapse_words({**healthy, "modes_covered": 2, "high_quality_share": 0.1, "modes_covered_best": 2}) == ""
+    dropped = mode_collapse_words({**healthy, "modes_covered": 4})
+    assert "left 4 of the 8 modes" in dropped
+    few = mode_collapse_words({**healthy, "modes_covered": 3, "modes_covered_best": 3, "high_quality_share": 0.8})
+    assert "only 3 of 8" in few
+    stats = render_status(_snap(config=RunConfig(target="ring8"),
+                                metrics={**healthy, "modes_covered": 3, "modes_covered_best": 7}))
+    assert any("mode collapse" in p.children and p.className == "warning" for p in stats if isinstance(p, html.Span))
+
+
+def test_the_explanatory_layers_are_small_plain_json_and_patched_only_when_on():
+    from app.views import explain, points
+    from gan_core.gan import Explanation, surface_axes
+
+    target = get_target("ring8")
+    xs, ys = surface_axes(target)
+    rng = np.random.default_rng(0)
+    expl = Explanation(xs, ys, rng.random((40, 40), dtype=np.float32), rng.normal(size=(100, 2)).astype(np.float32),
+                       rng.normal(size=(15, 60, 2)).astype(np.float32), rng.normal(size=(15, 60, 2)).astype(np.float32),
+                       True)
+    fake = rng.normal(size=(500, 2))
+    everything = frozenset({explain.SURFACE, explain.ARROWS, explain.MANIFOLD})
+    fig = points.samples_figure(target, fake, fake, options=everything, explanation=expl)
+    surface, manifold, arrows = fig["data"][2:]
+    assert surface["type"] == "heatmap" and len(surface["z"]) == 40 and surface["visible"]
+    assert "slice" in manifold["name"] and manifold["x"].count(None) == 30
+    assert len(arrows["x"]) == 300 and arrows["x"][2] is None and arrows["marker"]["size"][1] in (0, 9)
+    # the longest arrow is ARROW_SHARE of the plot; each starts at its fake
+    starts = np.array([arrows["x"][0::3], arrows["y"][0::3]]).T
+    ends = np.array([arrows["x"][1::3], arrows["y"][1::3]]).T
+    assert np.allclose(starts, np.round(fake[:100], 3))
+    assert np.abs(ends - starts).max() / 3.0 == pytest.approx(explain.ARROW_SHARE, rel=0.05, abs=0.01)
+    size = len(json.dumps(points.samples_patch(target, fake, frozenset({explain.SURFACE, explain.ARROWS}),
+                                               explanation=expl).to_plotly_json()))
+    assert size < 30_000  # surface and arrows on: the tick stays small
+    off = json.dumps(points.samples_patch(target, fake, frozenset(), explanation=expl).to_plotly_json())
+    assert '"z"' not in off and len(off) < 12_000
+    hidden = points.samples_figure(target, fake, fake, options=frozenset(), explanation=expl)["data"]
+    assert not hidden[2]["visible"] and hidden[2]["z"] == [] and hidden[4]["x"] == []

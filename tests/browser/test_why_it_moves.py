@@ -136,3 +136,27 @@ def test_an_advanced_setting_changes_the_run_and_the_networks_diagram_follows(da
     poll(lambda: _advanced(dash_duo, "g_learning_rate").get_attribute("value") == "0.0002")
     assert session.config.g_learning_rate == 2e-4
     assert severe_logs(dash_duo) == []
+
+
+def test_slow_motion_walks_through_the_phases_of_an_iteration(dash_duo, dash_app, monkeypatch):
+    import gan_core.session as session_module
+    monkeypatch.setattr(session_module, "SLOW_MOTION_SECONDS", 0.4)
+    session = open_page(dash_duo, dash_app)
+    assert not dash_duo.find_element("#phase-list").is_displayed()
+    dash_duo.find_element("#slow-motion input").click()
+    poll(lambda: dash_duo.find_element("#phase-list").is_displayed())
+    dash_duo.find_element("#start-button").click()
+
+    def highlighted():
+        now = dash_duo.find_elements("#phase-list li.now")
+        return now[0].text if now else None
+
+    seen = []
+    poll(lambda: (seen.append(highlighted()) or len({s for s in seen if s}) == 4), timeout=40, interval=0.05)
+    assert "G's update moves the fakes" in " ".join(s for s in seen if s)
+    poll(lambda: counter(dash_duo) >= 2)
+    assert session.snapshot().iteration < 10  # one iteration in four phases, not thousands
+    dash_duo.find_element("#slow-motion input").click()  # off: back to the Speed setting
+    poll(lambda: not dash_duo.find_element("#phase-list").is_displayed())
+    poll(lambda: counter(dash_duo) > 200)
+    assert severe_logs(dash_duo) == []

@@ -116,3 +116,39 @@ def test_the_timeline_keeps_earlier_moments_within_its_bound():
         assert len(session.timeline()) <= TIMELINE_FRAMES and session.timeline()[0] == 0
     finally:
         session.close()
+
+
+def test_slow_motion_shows_one_phase_at_a_time_and_counts_whole_iterations(monkeypatch):
+    import gan_core.session as session_module
+    monkeypatch.setattr(session_module, "SLOW_MOTION_SECONDS", 0.15)
+    session = TrainingSession(RunConfig(target="ring8", seed=4))
+    try:
+        session.set_slow_motion(True)
+        session.start()
+        seen = []
+        surfaces, fakes = {}, {}
+
+        def watch(snap):
+            if snap.phase >= 0 and (not seen or seen[-1][0] != snap.phase):
+                seen.append((snap.phase, snap.iteration))
+                surfaces[len(seen) - 1] = snap.explanation.surface.copy()
+                fakes[len(seen) - 1] = snap.fake.copy()
+            return len(seen) >= 9
+
+        assert session.wait_until(watch, timeout=30)
+        phases = [p for p, _ in seen]
+        start = phases.index(0)
+        assert phases[start:start + 5] == [0, 1, 2, 3, 0]  # in order, one at a time
+        assert session.snapshot().message in session_module.SLOW_MOTION_PHASES
+        # the D phase moves the surface, not the fakes; the G phase the fakes and the count
+        d, g = start + 2, start + 3
+        assert np.array_equal(fakes[d], fakes[d - 1]) and not np.array_equal(surfaces[d], surfaces[d - 1])
+        assert not np.array_equal(fakes[g], fakes[g - 1]) and np.array_equal(surfaces[g], surfaces[g - 1])
+        assert seen[g][1] == seen[d][1] + 1
+        session.pause()
+        session.set_slow_motion(False)
+        assert session.snapshot().phase == -1
+        history = [p.iteration for p in session.snapshot().history]
+        assert history == sorted(set(history))  # one chart point per whole iteration, none for a phase
+    finally:
+        session.close()
