@@ -196,9 +196,9 @@ def test_accessible_names_and_contrast(dash_duo, dash_app):
     names = poll(lambda: dash_duo.driver.execute_script(
         "var names = Array.from(document.querySelectorAll('[role=slider]')).map(function (h) {"
         "  return h.getAttribute('aria-label'); });"
-        "return names.length === 4 && names.every(Boolean) && names;"))
+        "return names.length === 5 && names.every(Boolean) && names;"))
     assert names == ["Latent size", "Hidden nodes (G and D)", "Learning rate (G and D)",
-                     "Speed (iterations per second)"]
+                     "Speed (iterations per second)", "Timeline: an earlier moment of the run"]
     labelled_by = dash_duo.find_element("#target-function").get_attribute("aria-labelledby")
     assert "target-label" in labelled_by
     for button in ("start-button", "pause-button", "reset-button"):
