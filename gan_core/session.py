@@ -37,6 +37,9 @@ STATES = (IDLE, RUNNING, PAUSED, DIVERGED, ERROR)
 
 _PUBLISH_SECONDS = 0.1  # a chunk lasts about this long, so the view refreshes ~10×/s
 _METRICS_SECONDS = 1.0
+# D's surface and G's arrows at most this often: a page draws 5-6 frames a second, and a
+# class of twenty runs would spend half a core on publications nobody sees
+_EXPLAIN_SECONDS = 0.15
 _METRICS_SHARE = 10.0  # metrics at most every this many times what they last cost
 _RATE_WINDOW_SECONDS = 2.0  # the shown it/s is measured on the wall clock over this window
 _PAUSE_WAIT_SECONDS = 1.0  # the longest a Pause waits for the chunk in flight
@@ -427,6 +430,7 @@ class TrainingSession:
         self._metrics_cost = 0.0  # seconds the last metrics took
         self._best_rate = 0.0  # the fastest chunk of this run, in iterations per second of training
         self._best_modes = 0  # the most modes this run's fakes have covered
+        self._last_explained = 0.0
         self._d_real = self._d_fake = _frozen(np.zeros(0))
         self._marks.clear()
         self._steps_wanted = 0
@@ -648,7 +652,8 @@ class TrainingSession:
         # measured here, off the state lock.
         if finite and shown is not None:
             d_real, d_fake = gan.verdicts(self._real[:shown], fake)
-        explanation = gan.explain(self._real, fake) if finite else None
+        explain = finite and (phase is not None or time.perf_counter() - self._last_explained >= _EXPLAIN_SECONDS)
+        explanation = gan.explain(self._real, fake) if explain else None
         outside = int(off_axes(gan.target, fake).sum()) if finite else 0
         far = float(off_axes(gan.target, fake, margin=2.0).mean()) if finite and len(fake) else 0.0
         with self._lock:
@@ -675,8 +680,9 @@ class TrainingSession:
                     self._marks.popleft()
             if finite:
                 self._fake = _frozen(fake)
-                self._explanation = explanation
-                self._keep_frame(gan.iteration, fake, explanation)
+                if explanation is not None:
+                    self._explanation, self._last_explained = explanation, time.perf_counter()
+                self._keep_frame(gan.iteration, fake, self._explanation)
                 self._off_axes = outside
                 if shown is not None:
                     self._d_real, self._d_fake = _frozen(d_real), _frozen(d_fake)

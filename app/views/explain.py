@@ -4,8 +4,8 @@ grid as G bends it). Each builder takes the engine's `Explanation` (or None) and
 toggle is on, and returns one trace, empty when off, so a figure's traces keep their places
 and a tick patches only what is on.
 
-Traces are plain lists, rounded: the surface is 40×40 values of two decimals (~8 KB), the
-arrows 100 segments (~4 KB)."""
+Traces are plain lists, rounded: the surface is 40×40 whole percentages (~5 KB), the arrows
+100 segments (~4 KB)."""
 from __future__ import annotations
 
 import numpy as np
@@ -22,9 +22,9 @@ ARROW_SHARE = 0.07  # the longest arrow, as a share of the plot's size
 def surface_trace(expl, on: bool) -> dict:
     """The key ("D thinks: fake … real") is beside the toggle, not a colour bar that would take
     a phone's plot a fifth of its width."""
-    trace = {"type": "heatmap", "name": "D's verdict", "x": [], "y": [], "z": [], "zmin": 0, "zmax": 1,
+    trace = {"type": "heatmap", "name": "D's verdict", "x": [], "y": [], "z": [], "zmin": 0, "zmax": 100,
              "colorscale": SURFACE_COLOURS, "opacity": 0.75, "zsmooth": "best", "showscale": False, "visible": on,
-             "hovertemplate": "D thinks %{z:.0%} real<extra></extra>",}
+             "hovertemplate": "D thinks %{z}% real<extra></extra>",}
     if on and expl is not None:
         trace.update(surface_data(expl))
     return trace
@@ -32,7 +32,7 @@ def surface_trace(expl, on: bool) -> dict:
 
 def surface_data(expl) -> dict:
     return {"x": np.round(expl.xs.astype(np.float64), 4).tolist(), "y": np.round(expl.ys.astype(np.float64), 4).tolist(),
-            "z": np.round(np.asarray(expl.surface, np.float64), 2).tolist()}
+            "z": np.rint(np.asarray(expl.surface, np.float64) * 100).astype(int).tolist()}  # percent: short
 
 
 def arrow_trace(target, fake: np.ndarray, expl, on: bool) -> dict:

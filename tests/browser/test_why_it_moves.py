@@ -23,7 +23,7 @@ def test_the_surface_and_arrows_are_drawn_and_change_while_training(dash_duo, da
     poll(lambda: _surface(dash_duo) not in (None, first))  # D's verdict moves as it learns
     assert poll(lambda: dash_duo.driver.execute_script(ARROWS)) == 300  # 100 arrows: start, end, gap
     values = [v for row in __import__("json").loads(_surface(dash_duo)) for v in row]
-    assert len(values) == 1600 and 0 <= min(values) and max(values) <= 1
+    assert len(values) == 1600 and 0 <= min(values) and max(values) <= 100 and all(isinstance(v, int) for v in values)
     # the toggles switch the layers off and on again
     dash_duo.find_element("#show-arrows input").click()
     poll(lambda: dash_duo.driver.execute_script(ARROWS) == 0)
