@@ -155,6 +155,12 @@ class GAN:
         """The shared step of this network shape is compiled: training starts at once."""
         return self._step.compiled
 
+    def note_rate(self, rate: float) -> float:
+        """Record a chunk's training speed; the best any run of this network shape has shown
+        in this process (what the model can do, whatever load one run met)."""
+        self._step.best_rate = max(self._step.best_rate, float(rate))
+        return self._step.best_rate
+
     def warm_up(self) -> None:
         """Compile the fused step without training (a zero-length chunk), and trace the single
         G step (tracing only: it would train), so a first G-step button answers at once."""
@@ -356,6 +362,7 @@ class SharedStep:
 
     def __init__(self, cfg: RunConfig):
         self.compiled = False  # set by the first warm_up of any run of this shape
+        self.best_rate = 0.0  # iterations per second of the fastest chunk of any run of this shape
         # Template networks: their structure runs the step, their own weights are never used.
         G, D = build_networks(cfg)
         loss = LOSSES[cfg.loss]

@@ -537,7 +537,8 @@ class TrainingSession:
         if self._slow_motion:
             return ("slow", run_id, (self._phase + 1) % len(SLOW_MOTION_PHASES))
         rate = self._rate
-        # A DCGAN does tens a second, not thousands. Judged by the best rate this run has shown:
+        # A DCGAN does tens a second, not thousands. Judged by the best rate this run (or any run
+        # of its network shape in this process) has shown:
         # a crowd's load lowers the others, and a fast model judged slow would get small
         # chunks, which under that load measure slower still.
         slow = bool(self._best_rate) and self._best_rate * _PUBLISH_SECONDS < 8
@@ -672,7 +673,9 @@ class TrainingSession:
             if phase is None:
                 rate = result.iterations / max(trained - t0, 1e-9)
                 self._rate = rate if not self._rate else 0.7 * self._rate + 0.3 * rate
-                self._best_rate = max(self._best_rate, rate)
+                # the best of every run of this network shape: one run's chunks slowed by a
+                # crowd's start never make a fast model look slow (small chunks, then stuck)
+                self._best_rate = max(self._best_rate, gan.note_rate(rate))
             self._iteration = gan.iteration
             if self._state == RUNNING:
                 self._marks.append((now, gan.iteration))
