@@ -46,8 +46,8 @@ EVALUATE_SAMPLES = 200
 _MAX_SHARED_STEPS = 16  # network shapes whose compiled step stays in memory
 SURFACE_GRID = 40  # D's decision surface: its output on this many points a side of the plot
 ARROWS = 100  # gradient arrows on the first this many shown fakes: readable, not a thicket
-MANIFOLD_LINES = 15  # G's manifold: a grid of this many lines each way (2-D latent or a slice)
-MANIFOLD_POINTS = 40  # points along each line
+MANIFOLD_LINES = 11  # G's manifold: a grid of this many lines each way (2-D latent or a slice)
+MANIFOLD_POINTS = 25  # points along each line
 # The span of latent values the manifold draws, per noise distribution
 LATENT_SPAN = {"gaussian": (-2.0, 2.0), "uniform": (-1.0, 1.0), "uniform01": (0.0, 1.0)}
 
@@ -90,9 +90,9 @@ def latent_grid(latent_size: int, dist: str) -> tuple[np.ndarray, np.ndarray | N
     """Latent points for the manifold: one line for a 1-D latent; for more, a grid of lines
     along the first and along the second coordinate (the others at the centre)."""
     low, high = LATENT_SPAN[dist]
+    if latent_size == 1:  # one line: drawn finely
+        return np.linspace(low, high, 4 * MANIFOLD_POINTS, dtype=np.float32)[None, :, None], None
     along = np.linspace(low, high, MANIFOLD_POINTS, dtype=np.float32)
-    if latent_size == 1:
-        return along[None, :, None], None
     across = np.linspace(low, high, MANIFOLD_LINES, dtype=np.float32)
     rows = np.full((MANIFOLD_LINES, MANIFOLD_POINTS, latent_size), 0.5 * (low + high), np.float32)
     rows[:, :, 0] = along[None, :]
@@ -234,7 +234,7 @@ class GAN:
         real_mean, fake_mean = float(real_s.mean()), float(fake_s.mean())
         surface = self.loss.realness(grid_s.reshape(len(ys), len(xs)), real_mean, fake_mean)
         lines = len(rows)
-        manifold = manifold.reshape(-1, MANIFOLD_POINTS, 2)
+        manifold = manifold.reshape(-1, rows.shape[1], 2)
         return Explanation(xs, ys, surface.astype(np.float32), push.astype(np.float32),
                            manifold[:lines], manifold[lines:], self.cfg.latent_size > 2)
 

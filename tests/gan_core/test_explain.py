@@ -58,7 +58,7 @@ def test_the_manifold_is_g_on_a_latent_grid():
     corner = np.array([[-1.0, -1.0]], np.float32)  # uniform noise on [-1, 1]: the grid's corner
     assert np.allclose(expl.manifold[0, 0], gan.generate(z=corner)[0], atol=1e-5)
     line = GAN(RunConfig(target="x2", latent_size=1)).explain(np.zeros((5, 2), np.float32), np.zeros((5, 2), np.float32))
-    assert line.manifold.shape == (1, MANIFOLD_POINTS, 2) and line.manifold_cross.size == 0
+    assert line.manifold.shape == (1, 4 * MANIFOLD_POINTS, 2) and line.manifold_cross.size == 0
     assert GAN(RunConfig(target="x2", latent_size=5)).explain(np.zeros((5, 2)), np.zeros((5, 2))).manifold_slice
 
 
