@@ -198,13 +198,14 @@ def quality_figure(spec: dict, target_id: str, quality: Sequence = (), large: bo
         if len(line) > 2:
             trace["yaxis"] = "y2"
         data.append(trace)
-    extra = {}
+    layout = base_layout(f"Quality ({spec['better']} is better)", large, xaxis=_ITERATION_AXIS, yaxis=yaxis,
+                         showlegend=len(names) > 1, uirevision=target_id, **_legend_inside(large))
     if len(left) < len(names):
-        extra["yaxis2"] = {"overlaying": "y", "side": "right", "range": [0, 1.02], "tickformat": ".0%",
-                           "showgrid": False, "zeroline": False}
-    return {"data": data,
-            "layout": base_layout(f"Quality ({spec['better']} is better)", large, xaxis=_ITERATION_AXIS, yaxis=yaxis,
-                                  showlegend=len(names) > 1, uirevision=target_id, **_legend_inside(large), **extra)}
+        layout["yaxis2"] = {"overlaying": "y", "side": "right", "range": [0, 1.02], "tickformat": ".0%",
+                            "showgrid": False, "zeroline": False}
+        # room for the share's labels between the plot and the toolbar at the right edge
+        layout["margin"] = {**layout["margin"], "r": 96 if large else 84}
+    return {"data": data, "layout": layout}
 
 
 def _legend_inside(large: bool) -> dict:
