@@ -31,3 +31,5 @@ ADVANCED = "advanced"  # the type of the advanced panel's pattern-matching ids
 NETWORKS = "networks"  # the model overview
 SLOW_MOTION = "slow-motion"
 PHASES = "phase-list"  # the slow-motion phases, the current one highlighted
+SHOW_CHARTS = "show-charts"  # which of the accuracy, loss and quality charts are shown
+CHARTS_COLUMN = "charts"

@@ -1,6 +1,14 @@
 /* Client-side helpers, loaded by Dash from assets/. */
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   gan: {
+    /* Which charts are shown (accuracy, losses, quality): each card on or off; with none,
+       the charts column goes and the samples take the width. */
+    showCharts: function (value) {
+      var on = Array.isArray(value) ? value : [];
+      var names = ["accuracy", "losses", "quality"];
+      var styles = names.map(function (n) { return on.indexOf(n) >= 0 ? {} : {display: "none"}; });
+      return styles.concat([on.length ? "charts" : "charts charts-none"]);
+    },
     /* Large type for projectors: the page's class, and the fonts of the graphs already drawn
        (the sizes and margins match app/figures.py _layout; new figures are built with them). */
     largeType: function (value) {

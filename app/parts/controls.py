@@ -22,6 +22,7 @@ from flask import request
 
 from app import ids
 from app.parts import advanced
+from app.parts.live import charts_switch as live_charts_switch
 from app.registry import RegistryFull
 from app.status import render_status
 from gan_core import TARGETS, ConfigError, SessionError
@@ -156,6 +157,7 @@ def layout() -> html.Div:
                    className="hint"),
         ], className="control"),
         seed_layout(),
+        live_charts_switch(),
         advanced.networks_layout(),
         advanced.layout(),
     ], className="controls-panel")

@@ -44,7 +44,22 @@ def counter_and_status() -> list:
 def _graph(graph_id: str, figure: dict, label: str) -> html.Div:
     return html.Div(dcc.Graph(id=graph_id, figure=figure, config=GRAPH_CONFIG, responsive=True,
                               className="graph", style={"height": "100%"}),
-                    className="card", role="img", **{"aria-label": label})
+                    className="card", role="img", id=f"{graph_id}-card", **{"aria-label": label})
+
+
+CHARTS = ((ids.ACCURACY_GRAPH, "accuracy"), (ids.LOSS_GRAPH, "losses"), (ids.QUALITY_GRAPH, "quality"))
+
+
+def charts_switch() -> html.Div:
+    """Which charts the page shows: a class watching the samples may want them all gone; the
+    others take the room."""
+    return html.Div([
+        html.Span("Charts", className="control-label"),
+        dcc.Checklist(id=ids.SHOW_CHARTS, value=[name for _, name in CHARTS], inline=True,
+                      className="checklist toggle charts-switch",
+                      options=[{"label": html.Span(" " + name, title=f"Show the {name} chart."), "value": name}
+                               for _, name in CHARTS]),
+    ], className="control")
 
 
 def graphs() -> tuple[html.Div, html.Div]:
@@ -66,7 +81,7 @@ def graphs() -> tuple[html.Div, html.Div]:
         _graph(ids.LOSS_GRAPH, loss_figure(), "The discriminator's and the generator's loss over time"),
         _graph(ids.QUALITY_GRAPH, quality_figure(view.quality_lines(target), target.id),
                "An objective measure of how well the fakes match"),
-    ], className="charts")
+    ], className="charts", id=ids.CHARTS_COLUMN)
     under = html.Div([toggles, timeline.layout()], className="under-samples")
     return html.Div([samples, options, under], className="samples-area"), charts
 
@@ -214,6 +229,15 @@ def register(app, registry) -> None:
     def redraw(*_options):
         """A view option changed: a tick (even while paused) draws the samples that way."""
         return False
+
+    # Charts on and off, in the browser alone (no round trip): each card shown or not, and the
+    # charts column gone when none is.
+    app.clientside_callback(
+        ClientsideFunction(namespace="gan", function_name="showCharts"),
+        *[Output(f"{graph}-card", "style") for graph, _ in CHARTS],
+        Output(ids.CHARTS_COLUMN, "className"),
+        Input(ids.SHOW_CHARTS, "value"),
+    )
 
     # Large type for projectors: the page's class, and the graphs' fonts at once.
     app.clientside_callback(

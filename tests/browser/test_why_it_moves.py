@@ -160,3 +160,21 @@ def test_slow_motion_walks_through_the_phases_of_an_iteration(dash_duo, dash_app
     poll(lambda: not dash_duo.find_element("#phase-list").is_displayed())
     poll(lambda: counter(dash_duo) > 200)
     assert severe_logs(dash_duo) == []
+
+
+def test_charts_can_be_switched_off_and_the_samples_take_the_room(dash_duo, dash_app):
+    open_page(dash_duo, dash_app, size=(1920, 1080))
+    width = lambda: dash_duo.find_element("#samples-graph").size["width"]  # noqa: E731
+    before = poll(width)
+    boxes = {b.get_attribute("value"): b for b in dash_duo.find_elements("#show-charts input")}
+    assert set(boxes) == {"accuracy", "losses", "quality"}
+    boxes["losses"].click()
+    poll(lambda: not dash_duo.find_element("#loss-graph-card").is_displayed())
+    assert dash_duo.find_element("#accuracy-graph-card").is_displayed()
+    boxes["accuracy"].click()
+    boxes["quality"].click()
+    poll(lambda: not dash_duo.find_element("#quality-graph-card").is_displayed())
+    poll(lambda: width() > 1.4 * before)  # no charts: the samples take the width
+    boxes["losses"].click()
+    poll(lambda: dash_duo.find_element("#loss-graph-card").is_displayed())
+    assert severe_logs(dash_duo) == []
