@@ -121,14 +121,20 @@ def register(app, registry) -> None:
         Input(ids.HEARTBEAT, "n_intervals"),
         State(ids.SESSION, "data"),
         State(ids.TICK, "disabled"),
+        State(ids.VIEW, "data"),
         prevent_initial_call=True,
     )
-    def heartbeat(_n, sid, tick_disabled):
+    def heartbeat(_n, sid, tick_disabled, view):
+        """Ticking again when the run goes on, or when the page shows an older publication
+        than the session's: a tick that was in flight when a command answered can land after
+        it, put back the older status and stop ticking (the run idle)."""
         session = registry.get(sid)  # marks the tab alive
         if session is None:
             return no_update
         running = session.state == "running"
-        return no_update if tick_disabled != running else False
+        drawn = view.get("version") if isinstance(view, dict) else None
+        stale = drawn != session.snapshot(since=1 << 62).version
+        return False if tick_disabled and (running or stale) else no_update
 
     @app.callback(
         Output(ids.SAMPLES_GRAPH, "figure"),
