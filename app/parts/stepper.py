@@ -85,13 +85,13 @@ def register(app, registry) -> None:
         notice = ""
         try:
             if trigger in _PHASES:
-                snap = session.step_phase(_PHASES[trigger], timeout=60)
+                session.step_phase(_PHASES[trigger], timeout=60)
             elif trigger == ids.STEP:
-                snap = session.step(1, timeout=60, message=ONE_ITERATION)
+                session.step(1, timeout=60, message=ONE_ITERATION)
             else:
                 return (no_update,) * 5
         except SessionError as exc:
-            snap, notice = session.snapshot(since=1 << 62), f"Not applied: {exc}"
+            notice = f"Not applied: {exc}"
         snap = session.snapshot(since=1 << 62)
         big = isinstance(large, list) and "large" in large
         # a step is about now: the timeline goes back to live

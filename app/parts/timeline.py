@@ -8,6 +8,8 @@ The slider is a share, not an iteration, so the tick never has to move it as the
 (a slider rewritten under a dragging hand jumps)."""
 from __future__ import annotations
 
+import dataclasses
+
 from dash import Input, Output, State, dcc, html, no_update
 
 from app import ids
@@ -65,7 +67,6 @@ def moment_figure(session, snap, value, large: bool, options: frozenset) -> dict
     explanation = None
     if frame.surface is not None and snap.explanation is not None:
         # the kept surface and arrows of that moment; the manifold is live only
-        import dataclasses
         explanation = dataclasses.replace(snap.explanation, surface=frame.surface, arrows=frame.arrows)
     fake = frame.fake.astype("float32")
     return view_for(target).samples_figure(target, snap.real, fake, large, options, ((), ()), explanation,
