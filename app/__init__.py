@@ -10,7 +10,7 @@ from flask import g, jsonify
 
 from app import guard
 from app import layout as page
-from app.parts import controls, live, stepper, timeline
+from app.parts import controls, live, share, stepper, timeline
 from app.registry import SessionRegistry
 from gan_core import prepare_data
 
@@ -30,8 +30,11 @@ def create_app(registry: SessionRegistry | None = None) -> dash.Dash:
     if registry is None:  # an empty registry is falsy (it has a length)
         registry = SessionRegistry(factory=new_session)
     dash_app = dash.Dash(__name__, assets_folder=_ASSETS, title="GAN training dashboard",
-                         update_title=None, suppress_callback_exceptions=False)
-    dash_app.layout = page.layout
+                         update_title=None, suppress_callback_exceptions=False, use_pages=True, pages_folder="")
+    dash.register_page("dashboard", path="/", layout=page.dashboard, title="GAN training dashboard")
+    dash.register_page("not_found_404", layout=page.not_found, title="Page not found")
+    dash_app.layout = page.shell
+    share.register(dash_app, registry)
     controls.register(dash_app, registry)
     live.register(dash_app, registry)
     timeline.register(dash_app, registry)

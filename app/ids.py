@@ -33,3 +33,17 @@ SLOW_MOTION = "slow-motion"
 PHASES = "phase-list"  # the slow-motion phases, the current one highlighted
 SHOW_CHARTS = "show-charts"  # which of the accuracy, loss and quality charts are shown
 CHARTS_COLUMN = "charts"
+
+# Classroom and sharing (issue 10): contract ids
+SHARE = "share-button"
+PRESENT = "present-button"
+FOLLOW_CODE = "follow-code"
+GALLERY = "preset-gallery"
+COMPARE = "compare-button"
+UPLOAD = "upload-data"
+DOWNLOAD_SAMPLES, DOWNLOAD_GENERATOR, DOWNLOAD_RUN = "download-samples", "download-generator", "download-run"
+SHARE_LINK = "share-link"  # the link to this run, shown once copied
+SHARE_NOTE = "share-note"
+RUN_QUERY = "run-query"  # the run's settings as a query (server), the page's switches added (browser)
+PAGE_QUERY = "page-query"
+CONTROLS_SHOWN = "controls-shown"  # False for ?controls=hidden

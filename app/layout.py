@@ -1,15 +1,25 @@
-"""The page: a header, the run bar (buttons, counter, status), the settings panel, the
-samples graph and the charts. CSS grid areas place them: side by side on a wide screen,
+"""The pages. The shell (`shell`) holds Dash's page container and the tab's session id, which
+outlives moving from one link to another; Dash pages builds each page from its address.
+
+The dashboard (`/`, `dashboard`): a header, the run bar (buttons, counter, status), the
+settings panel, the samples graph and the charts, all showing the settings of the page's
+query string (app.parts.share). CSS grid areas place them: side by side on a wide screen,
 filling the viewport's height; on a phone the run bar and the graphs come first and the
-settings follow."""
-from dash import dcc, html
+settings follow. A follower's page (`/follow/<code>`) is app.parts.present's."""
+from dash import dcc, html, page_container
 
 from app import ids
-from app.parts import controls, live, stepper
+from app.parts import controls, live, share, stepper
 
 
-def layout() -> html.Div:
-    samples, charts = live.graphs()
+def shell() -> html.Div:
+    return html.Div([page_container, dcc.Store(id=ids.SESSION, storage_type="memory")])
+
+
+def dashboard(**query) -> html.Div:
+    settings = share.read(query)
+    samples, charts = live.graphs(settings)
+    classes = "app" + (" large" if settings.large else "") + ("" if settings.controls else " controls-hidden")
     return html.Div([
         dcc.Location(id=ids.URL),
         html.Header([
@@ -18,7 +28,9 @@ def layout() -> html.Div:
                 html.P("A generator (G) learns to make fake points that a discriminator (D) cannot tell from "
                        "the real ones: watch the blue crosses crawl onto the red circles.", className="lede"),
             ], className="titles"),
-            dcc.Checklist(id=ids.LARGE_TYPE, options=[{"label": " Large type", "value": "large"}], value=[],
+            share.layout(),
+            dcc.Checklist(id=ids.LARGE_TYPE, options=[{"label": " Large type", "value": "large"}],
+                          value=["large"] if settings.large else [],
                           className="checklist large-toggle",
                           inputStyle={"width": "1.2em", "height": "1.2em"}),
         ]),
@@ -26,9 +38,17 @@ def layout() -> html.Div:
             html.Section([controls.run_buttons(), stepper.layout(), *live.counter_and_status(),
                           stepper.phases_layout()], className="runbar",
                          **{"aria-label": "Run"}),
-            html.Aside(controls.layout(), className="settings", **{"aria-label": "Settings"}),
+            html.Aside(controls.layout(settings), className="settings", **{"aria-label": "Settings"}),
             samples,
             charts,
         ], className="page"),
         *live.stores(),
-    ], id=ids.APP_ROOT, className="app")
+        dcc.Store(id=ids.CONTROLS_SHOWN, data=settings.controls),
+    ], id=ids.APP_ROOT, className=classes)
+
+
+def not_found(**_query) -> html.Div:
+    return html.Div([
+        html.H1("Page not found"),
+        html.P(["There is nothing at this address. ", dcc.Link("Open the dashboard", href="/"), "."]),
+    ], className="app not-found")

@@ -11,7 +11,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     },
     /* Large type for projectors: the page's class, and the fonts of the graphs already drawn
        (the sizes and margins match app/figures.py _layout; new figures are built with them). */
-    largeType: function (value) {
+    largeType: function (value, controlsShown) {
       var large = Array.isArray(value) && value.indexOf("large") >= 0;
       var sizes = large ? [22, 26, 20, 100, 72, 60] : [15, 18, 14, 70, 64, 52];
       if (window.Plotly) {
@@ -20,7 +20,28 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                                       "margin.t": sizes[3], "margin.l": sizes[4], "margin.b": sizes[5]});
         });
       }
-      return large ? "app large" : "app";
+      return "app" + (large ? " large" : "") + (controlsShown === false ? " controls-hidden" : "");
+    },
+    /* The address bar follows the page's settings without a navigation (so no page is
+       rebuilt), and the share box holds the whole link. */
+    writeUrl: function (query) {
+      if (typeof query !== "string" || query.charAt(0) !== "?") return window.dash_clientside.no_update;
+      if (window.location.search !== query) window.history.replaceState(window.history.state, "", window.location.pathname + query);
+      return window.location.origin + window.location.pathname + query;
+    },
+    /* Copy the link: the clipboard API where the page is a secure context, else the selected
+       text of the (now shown) share box; the box stays, so it can be copied by hand too. */
+    copyLink: function (n, link) {
+      var box = document.getElementById("share-link");
+      var copied = false;
+      if (box) { box.style.display = "inline-block"; box.value = link; box.focus(); box.select(); }
+      try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(link).catch(function () {});
+        copied = true;
+      }
+      return [copied ? "Link copied: anyone who opens it gets this run." : "Copy the link from the box.",
+              {display: "inline-block"}];
     }
   }
 });

@@ -29,8 +29,10 @@ class Tab:
         self.callbacks: list[dict] = []
 
     # ---- page --------------------------------------------------------------------------
-    def load(self, pathname: str = "/") -> Reply:
-        """GET the page, layout and callbacks, then fire the callbacks that run on load."""
+    def load(self, pathname: str = "/", search: str = "") -> Reply:
+        """GET the page, layout and callbacks, let Dash pages build the page for this address
+        (the shell's location fires its router), then fire the callbacks that run on load.
+        The reply is the page's own first callback (the session it opens)."""
         for path in ("/", "/_dash-layout", "/_dash-dependencies"):
             resp = self.http.get(self.url + path, timeout=30)
             resp.raise_for_status()
@@ -39,7 +41,10 @@ class Tab:
                 _collect_props(resp.json(), self.props)
             elif path == "/_dash-dependencies":
                 self.callbacks = resp.json()
-        self.props["url.pathname"] = pathname
+        self.props.update({"_pages_location.pathname": pathname, "_pages_location.search": search})
+        self.fire("_pages_location.pathname")
+        _collect_props(self.props.get("_pages_content.children"), self.props)
+        self.props.update({"url.pathname": pathname, "url.search": search})
         return self.fire("url.pathname")
 
     # ---- callbacks ---------------------------------------------------------------------

@@ -263,6 +263,14 @@ PRESETS: dict[str, RunConfig] = {
         target="ring8", latent_size=8, hidden_layers=2, hidden_nodes=64, activation="leaky_relu",
         learning_rate=2e-3, beta1=0.5, batch_size=128,
     ),
+    # The TensorFlow 2-D tutorial: 100-dim U[-1, 1] noise → 3 × Dense(256, ReLU) → Dense(2, tanh);
+    # D 3 × Dense(256, LeakyReLU) → score; Adam 2e-4, β1 0.5; D trained more often than G (2
+    # steps each); its label noise of ±0.1 as one-sided smoothing of 0.1.
+    "tf-gaussian": _BASE.replace(
+        target="gaussian2d", latent_size=100, latent_dist="uniform", hidden_layers=3, hidden_nodes=256,
+        g_activation="relu", d_activation="leaky_relu", g_output="tanh", learning_rate=2e-4, beta1=0.5,
+        optimizer="adam", loss="nsgan", batch_size=64, d_steps=2, label_smoothing=0.1,
+    ),
     # The sinusoid tutorial exactly: 10-dim U[0, 1] noise → Dense(200, tanh) → Dense(50, tanh)
     # trained by SGD 1e-3; D Conv1D(50, kernel 5, ReLU) → Dropout 0.25 → Dense(50) → score, by
     # Adam 1e-3 (Keras's β1 0.9); batch 32; D pre-trained one pass over 10,000 real and 10,000
@@ -285,6 +293,9 @@ PRESETS: dict[str, RunConfig] = {
         d_steps=1, balance=0.8,
     ),
 }
+
+
+PRESETS["tf-disk"] = PRESETS["tf-gaussian"].replace(target="disk")
 
 
 def preset(name: str) -> RunConfig:

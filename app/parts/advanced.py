@@ -52,24 +52,28 @@ def _hint(field: Field) -> str:
     return f"{field.help} {field.describe_range().capitalize()}. Default {format_setting(field, field.default)}. {effect}"
 
 
-def _control(field: Field) -> html.Div:
+def _control(field: Field, value) -> html.Div:
     hint = _hint(field)
     label = field.label[0].upper() + field.label[1:]
     if field.choices is not None:
         box = dcc.Dropdown(id=control_id(field.name), options=[{"label": c, "value": c} for c in field.choices],
-                           value=format_setting(field, field.default), clearable=False, searchable=False,
+                           value=format_setting(field, value), clearable=False, searchable=False,
                            className="dropdown advanced-choice")
     else:
-        box = dcc.Input(id=control_id(field.name), type="text", value=format_setting(field, field.default),
+        box = dcc.Input(id=control_id(field.name), type="text", value=format_setting(field, value),
                         debounce=True, inputMode="decimal", autoComplete="off", className="value-box")
     return html.Div([html.Label(label, className="advanced-label", title=hint), box],
                     className="advanced-row", title=hint)
 
 
-def layout() -> html.Details:
+def layout(config=None) -> html.Details:
+    """Every advanced field, showing `config`'s values (the defaults without one)."""
+    def value(f: Field):
+        return f.default if config is None else getattr(config, f.name)
+
     groups = []
     for title, belongs in GROUPS:
-        groups.append(html.Fieldset([html.Legend(title), *[_control(f) for f in ADVANCED_FIELDS if belongs(f)]],
+        groups.append(html.Fieldset([html.Legend(title), *[_control(f, value(f)) for f in ADVANCED_FIELDS if belongs(f)]],
                                     className="advanced-group"))
     return html.Details([
         html.Summary("Advanced settings", title="Every setting of the engine: layers, activations, optimizers, "

@@ -18,15 +18,17 @@ import secrets
 from dataclasses import dataclass
 
 from dash import Input, Output, State, callback_context, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 from flask import request
 
 from app import ids
-from app.parts import advanced
+from app.parts import advanced, gallery
 from app.parts.live import charts_switch as live_charts_switch
 from app.registry import RegistryFull
 from app.status import render_status
-from gan_core import TARGETS, ConfigError, SessionError
+from gan_core import TARGETS, ConfigError, RunConfig, SessionError
 from gan_core.config import ALIASES, FIELD_BY_NAME, Field, clip_repr
+from gan_core.links import config_to_query
 from gan_core.recommended import RECOMMENDED, changes_for
 
 # Speeds a person can pick, in iterations per second; None: as fast as the machine goes.
@@ -99,8 +101,8 @@ def help_text(spec: SliderSpec) -> str:
     return f"{HELP[spec.setting]} {spec.field.describe_range()}.{effect}"
 
 
-def _slider(spec: SliderSpec) -> html.Div:
-    default = spec.field.default
+def _slider(spec: SliderSpec, config) -> html.Div:
+    default = getattr(config, spec.field.name)
     marks = {i: format_value(v) for i, v in enumerate(spec.values) if v in spec.labelled}
     hint = help_text(spec)
     hint_id = spec.id + "-help"
@@ -118,11 +120,11 @@ def _slider(spec: SliderSpec) -> html.Div:
     ], className="control")
 
 
-def seed_layout() -> html.Div:
+def seed_layout(seed: int | None = None) -> html.Div:
     return html.Div([
         html.Div([
             html.Label("Seed", htmlFor=ids.SEED, className="control-label"),
-            dcc.Input(id=ids.SEED, type="number", min=0, max=SEED_FIELD.high, step=1, debounce=True,
+            dcc.Input(id=ids.SEED, type="number", min=0, max=SEED_FIELD.high, step=1, debounce=True, value=seed,
                       className="value-box seed-box"),
         ], className="control-head"),
         dcc.Checklist(id=ids.SEED_PIN, options=[{"label": " Keep this seed on Reset", "value": "pin"}],
@@ -132,34 +134,36 @@ def seed_layout() -> html.Div:
     ], className="control")
 
 
-def layout() -> html.Div:
+def layout(settings) -> html.Div:
+    """The panel showing a page's settings (app.parts.share.PageSettings: from its link)."""
+    config = settings.config
     targets = list(TARGETS.values())
-    target_field = FIELD_BY_NAME["target"]
     speed_marks = {i: ("max" if s is None else f"{s / 1000:g}k" if s >= 1000 else f"{s:g}") for i, s in enumerate(SPEEDS)}
     return html.Div([
+        gallery.layout(),
         html.Div([
             html.Label("Target distribution", htmlFor=ids.TARGET, id="target-label", className="control-label"),
-            dcc.Dropdown(id=ids.TARGET, value=target_field.default, clearable=False, searchable=False,
+            dcc.Dropdown(id=ids.TARGET, value=config.target, clearable=False, searchable=False,
                          options=[_target_option(t) for t in targets],
                          className="dropdown"),
             html.P("What G learns to imitate. New networks; a running run goes on.", id="target-help",
                    className="hint"),
         ], className="control"),
-        *[_slider(spec) for spec in SLIDERS],
+        *[_slider(spec, config) for spec in SLIDERS],
         html.Div([
             html.Div([html.Label("Speed (iterations per second)", htmlFor=ids.SPEED, className="control-label")],
                      className="control-head"),
-            html.Div(dcc.Slider(id=ids.SPEED, min=0, max=len(SPEEDS) - 1, step=1, value=DEFAULT_SPEED_INDEX,
+            html.Div(dcc.Slider(id=ids.SPEED, min=0, max=len(SPEEDS) - 1, step=1, value=settings.speed,
                                 marks=speed_marks, allow_direct_input=False),
                      className="slider", **{"data-label": "Speed (iterations per second)",
                                        "aria-describedby": "speed-help"}),
             html.P("Slow enough to watch each step, or as fast as the server can (max).", id="speed-help",
                    className="hint"),
         ], className="control"),
-        seed_layout(),
-        live_charts_switch(),
+        seed_layout(config.seed if settings.seeded else None),
+        live_charts_switch(settings.charts),
         advanced.networks_layout(),
-        advanced.layout(),
+        advanced.layout(config),
     ], className="controls-panel")
 
 
@@ -192,6 +196,14 @@ def recommendation_words(target: str) -> str:
     words = ", ".join(f"{k.replace('_', ' ')} {format_value(v) if isinstance(v, (int, float)) else v}"
                       for k, v in own.items())
     return f"{label}, with its recommended settings ({words}; change them freely)"
+
+
+def run_query(config: RunConfig, speed: float | None) -> dict[str, str]:
+    """The run's part of the link: its settings and seed, and the speed when not the default."""
+    out = config_to_query(config)
+    if speed != SPEEDS[DEFAULT_SPEED_INDEX]:
+        out["speed"] = "max" if speed is None else f"{speed:g}"
+    return out
 
 
 def new_seed() -> int:
@@ -246,6 +258,7 @@ def register(app, registry) -> None:
         Output(ids.STEP_COUNTER, "children", allow_duplicate=True),
         Output(ids.TICK, "disabled", allow_duplicate=True),
         Output(ids.SEED, "value", allow_duplicate=True),
+        Output(ids.RUN_QUERY, "data", allow_duplicate=True),
         *slider_outputs, *box_outputs,
         *advanced.outputs(),
         Input(ids.START, "n_clicks"), Input(ids.PAUSE, "n_clicks"), Input(ids.RESET, "n_clicks"),
@@ -260,7 +273,7 @@ def register(app, registry) -> None:
         slider_values, box_values = rest[:n], rest[n:2 * n]
         advanced_values, pin, sid = rest[2 * n:]
         fields = advanced.ordered_fields()
-        keep = (no_update,) * (1 + 2 * n) + ([no_update] * len(fields),)
+        keep = (no_update,) * (2 + 2 * n) + ([no_update] * len(fields),)
         session = registry.get(sid)
         if session is None:
             return (no_update, "Your session has ended (idle too long or the server restarted). Reload the page.",
@@ -268,7 +281,10 @@ def register(app, registry) -> None:
         sliders_out, boxes_out = [no_update] * n, [no_update] * n
         seed_out = no_update
         notices = []
-        for trigger in _ordered_triggers():
+        triggers = _ordered_triggers()
+        if triggers == [ids.SEED] and seed == session.config.seed:
+            raise PreventUpdate  # the page showing the run's seed (on opening), not a command
+        for trigger in triggers:
             try:
                 if trigger == ids.START:
                     registry.admit(sid, client_address())
@@ -316,7 +332,7 @@ def register(app, registry) -> None:
         # Re-enable ticking after any command: the tick redraws and stops itself when idle.
         # The advanced panel always shows what the run uses (a refused value is put back).
         return (notice, render_status(snap, notice), str(snap.iteration), False, seed_out,
-                *sliders_out, *boxes_out, advanced.shown(session.config))
+                run_query(session.config, session.speed), *sliders_out, *boxes_out, advanced.shown(session.config))
 
 
 def _apply_advanced(session, name: str, fields, values) -> None:

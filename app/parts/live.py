@@ -50,36 +50,39 @@ def _graph(graph_id: str, figure: dict, label: str) -> html.Div:
 CHARTS = ((ids.ACCURACY_GRAPH, "accuracy"), (ids.LOSS_GRAPH, "losses"), (ids.QUALITY_GRAPH, "quality"))
 
 
-def charts_switch() -> html.Div:
+def charts_switch(shown=None) -> html.Div:
     """Which charts the page shows: a class watching the samples may want them all gone; the
     others take the room."""
     return html.Div([
         html.Span("Charts", className="control-label"),
-        dcc.Checklist(id=ids.SHOW_CHARTS, value=[name for _, name in CHARTS], inline=True,
+        dcc.Checklist(id=ids.SHOW_CHARTS, value=[name for _, name in CHARTS if shown is None or name in shown],
+                      inline=True,
                       className="checklist toggle charts-switch",
                       options=[{"label": html.Span(" " + name, title=f"Show the {name} chart."), "value": name}
                                for _, name in CHARTS]),
     ], className="control")
 
 
-def graphs() -> tuple[html.Div, html.Div]:
-    """The samples card and the charts column; drawn at once with the default target's real
+def graphs(settings) -> tuple[html.Div, html.Div]:
+    """The samples card and the charts column; drawn at once with the page's target's real
     samples, so the first seconds show a picture, not empty boxes."""
-    target = get_target(RunConfig().target)
+    target = get_target(settings.config.target)
     real = target.sample(np.random.default_rng(1), 500)
     view = view_for(target)
-    samples = _graph(ids.SAMPLES_GRAPH, view.samples_figure(target, real, real[:0]),
+    samples = _graph(ids.SAMPLES_GRAPH, view.samples_figure(target, real, real[:0], settings.large),
                      "Real samples (red) and the generator's fakes (blue)")
     options = dcc.Checklist(
-        id=ids.VIEW_OPTIONS, value=[], className="checklist view-options", style={"display": "none"},
+        id=ids.VIEW_OPTIONS, value=["smooth"] if settings.smooth else [], className="checklist view-options",
+        style={"display": "none"},
         options=[{"label": html.Span(" Smooth the fake curves (rolling mean of 5)",
                                      title="Draw each fake curve through a rolling mean of 5 points, as the sinusoid "
                                            "tutorial does; training is unchanged."), "value": "smooth"}])
-    toggles = view_toggles.layout()
+    toggles = view_toggles.layout(settings.views)
+    big = settings.large
     charts = html.Div([
-        _graph(ids.ACCURACY_GRAPH, accuracy_figure(), "The discriminator's accuracy on real and on fake samples"),
-        _graph(ids.LOSS_GRAPH, loss_figure(), "The discriminator's and the generator's loss over time"),
-        _graph(ids.QUALITY_GRAPH, quality_figure(view.quality_lines(target), target.id),
+        _graph(ids.ACCURACY_GRAPH, accuracy_figure((), big), "The discriminator's accuracy on real and on fake samples"),
+        _graph(ids.LOSS_GRAPH, loss_figure((), big), "The discriminator's and the generator's loss over time"),
+        _graph(ids.QUALITY_GRAPH, quality_figure(view.quality_lines(target), target.id, (), big),
                "An objective measure of how well the fakes match"),
     ], className="charts", id=ids.CHARTS_COLUMN)
     under = html.Div([toggles, timeline.layout()], className="under-samples")
@@ -87,9 +90,12 @@ def graphs() -> tuple[html.Div, html.Div]:
 
 
 def stores() -> list:
+    """The page's stores and clocks (the tab's session id lives in the shell, app.layout,
+    so that it outlives a move to another preset's link)."""
     return [
-        dcc.Store(id=ids.SESSION, storage_type="memory"),
         dcc.Store(id=ids.VIEW, data={}),
+        dcc.Store(id=ids.RUN_QUERY),
+        dcc.Store(id=ids.PAGE_QUERY),
         dcc.Store(id=ids.NOTICE, data=""),
         dcc.Interval(id=ids.TICK, interval=TICK_MS, disabled=True),
         dcc.Interval(id=ids.HEARTBEAT, interval=HEARTBEAT_MS),
@@ -97,25 +103,6 @@ def stores() -> list:
 
 
 def register(app, registry) -> None:
-    @app.callback(
-        Output(ids.SESSION, "data"),
-        Output(ids.TICK, "disabled", allow_duplicate=True),
-        Output(ids.STATUS, "children", allow_duplicate=True),
-        Output(ids.SEED, "value"),
-        Input(ids.URL, "pathname"),
-        State(ids.SESSION, "data"),
-        prevent_initial_call="initial_duplicate",
-    )
-    def open_session(_path, sid):
-        session = registry.get(sid)
-        if session is not None:
-            return no_update, False, no_update, session.config.seed
-        try:
-            sid = registry.create()
-        except RegistryFull as exc:
-            return None, True, str(exc), no_update
-        return sid, False, no_update, registry.get(sid).config.seed
-
     @app.callback(
         Output(ids.TICK, "disabled", allow_duplicate=True),
         Input(ids.HEARTBEAT, "n_intervals"),
@@ -250,6 +237,7 @@ def register(app, registry) -> None:
         ClientsideFunction(namespace="gan", function_name="largeType"),
         Output(ids.APP_ROOT, "className"),
         Input(ids.LARGE_TYPE, "value"),
+        State(ids.CONTROLS_SHOWN, "data"),
     )
 
 

@@ -9,19 +9,24 @@ from app import ids
 from app.views import explain as ex
 
 TOGGLES = ((ids.SHOW_SURFACE, ex.SURFACE), (ids.SHOW_ARROWS, ex.ARROWS), (ids.SHOW_MANIFOLD, ex.MANIFOLD))
+TOGGLE_DEFAULTS = {ids.SHOW_SURFACE: True, ids.SHOW_ARROWS: True, ids.SHOW_MANIFOLD: False}
 
 
-def layout() -> html.Div:
+def layout(views: frozenset | None = None) -> html.Div:
+    """The three switches, on as `views` says (their names) or as their defaults."""
+    def on(toggle: str) -> bool:
+        return TOGGLE_DEFAULTS[toggle] if views is None else dict(TOGGLES)[toggle] in views
+
     return html.Div([
         html.Span("Show:", className="toggles-label"),
         _toggle(ids.SHOW_SURFACE, ["D thinks: ", html.Span("fake", className="key-fake"),
-                                   html.Span(className="key-bar"), html.Span("real", className="key-real")], True,
+                                   html.Span(className="key-bar"), html.Span("real", className="key-real")], on(ids.SHOW_SURFACE),
                 "Shade the plot by what D thinks of each place: red where it says real, blue where it says fake, "
                 "white where it cannot tell."),
-        _toggle(ids.SHOW_ARROWS, "G's push", True,
+        _toggle(ids.SHOW_ARROWS, "G's push", on(ids.SHOW_ARROWS),
                 "An arrow on each of the first 100 fakes: the way G's loss pushes it (longer: pushed harder). "
                 "G's next update moves the fakes along them."),
-        _toggle(ids.SHOW_MANIFOLD, "G's manifold", False,
+        _toggle(ids.SHOW_MANIFOLD, "G's manifold", on(ids.SHOW_MANIFOLD),
                 "The grid of latent noise as G bends it into the plane: where G can put samples at all. "
                 "With more than 2 latent numbers, a slice through the first two."),
     ], id=ids.EXPLAIN_OPTIONS, className="toggles")

@@ -23,6 +23,19 @@ def client_and_registry():
     reg.close_all()
 
 
+def page(client, search: str = ""):
+    """The dashboard as Dash pages serves it for this address (the router's reply)."""
+    deps = client.get("/_dash-dependencies").get_json()
+    router = next(d for d in deps if d["output"].startswith(".._pages_content.children"))
+    inputs = [{**dep, "value": "/" if dep["property"] == "pathname" else search} for dep in router["inputs"]]
+    reply = client.post("/_dash-update-component", json={
+        "output": router["output"], "outputs": [{"id": "_pages_content", "property": "children"},
+                                                {"id": "_pages_store", "property": "data"}],
+        "inputs": inputs, "state": [], "changedPropIds": ["_pages_location.pathname"]})
+    assert reply.status_code == 200, reply.text[:300]
+    return reply.get_json()["response"]["_pages_content"]["children"]
+
+
 def _spec(client):
     deps = client.get("/_dash-dependencies").get_json()
     return next(d for d in deps if d["output"].startswith("..notice.data"))
@@ -291,7 +304,7 @@ def test_the_client_address_comes_from_the_router_only_when_trusted(client_and_r
 def test_a_set_not_on_the_server_is_listed_disabled_and_refused(client_and_registry, monkeypatch, tmp_path):
     monkeypatch.setenv("GAN_MNIST_PATH", str(tmp_path / "absent.npz"))
     client, reg = client_and_registry
-    layout = json.dumps(client.get("/_dash-layout").get_json())
+    layout = json.dumps(page(client))
     assert "MNIST digits (not on this server)" in layout and '"disabled": true' in layout
     sid = reg.create()
     before = reg.get(sid).config

@@ -76,3 +76,15 @@ def choose_target(duo, session, target_id: str, words: str) -> None:
     duo.find_element("#target-function").click()
     poll(lambda: duo.find_element(f"[role='option'] [title*='{words}']")).click()
     poll(lambda: session.config.target == target_id)
+
+
+@pytest.fixture
+def second_browser(request, tmp_path):
+    """Another person's browser beside dash_duo's (dash's own dash_br cannot be used with
+    dash_duo: both make the same download folder)."""
+    from dash.testing.browser import Browser
+
+    with Browser(browser=request.config.getoption("webdriver"), headless=request.config.getoption("headless"),
+                 options=request.config.hook.pytest_setup_options(),
+                 download_path=str(tmp_path / "second-download"), percy_run=False) as browser:
+        yield browser
