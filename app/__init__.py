@@ -10,7 +10,7 @@ from flask import g, jsonify
 
 from app import guard
 from app import layout as page
-from app.parts import controls, live, share, stepper, timeline
+from app.parts import controls, live, present, share, stepper, timeline
 from app.registry import SessionRegistry
 from gan_core import prepare_data
 
@@ -32,6 +32,8 @@ def create_app(registry: SessionRegistry | None = None) -> dash.Dash:
     dash_app = dash.Dash(__name__, assets_folder=_ASSETS, title="GAN training dashboard",
                          update_title=None, suppress_callback_exceptions=False, use_pages=True, pages_folder="")
     dash.register_page("dashboard", path="/", layout=page.dashboard, title="GAN training dashboard")
+    dash.register_page("follow", path_template="/follow/<code>", layout=present.follower_layout,
+                       title="Following a run")
     dash.register_page("not_found_404", layout=page.not_found, title="Page not found")
     dash_app.layout = page.shell
     share.register(dash_app, registry)
@@ -39,6 +41,7 @@ def create_app(registry: SessionRegistry | None = None) -> dash.Dash:
     live.register(dash_app, registry)
     timeline.register(dash_app, registry)
     stepper.register(dash_app, registry)
+    present.register(dash_app, registry)
     guard.install(dash_app.server, dash_app.callback_map)
     dash_app.registry = registry
 

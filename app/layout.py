@@ -9,7 +9,7 @@ settings follow. A follower's page (`/follow/<code>`) is app.parts.present's."""
 from dash import dcc, html, page_container
 
 from app import ids
-from app.parts import controls, live, share, stepper
+from app.parts import controls, live, present, share, stepper
 
 
 def shell() -> html.Div:
@@ -28,11 +28,15 @@ def dashboard(**query) -> html.Div:
                 html.P("A generator (G) learns to make fake points that a discriminator (D) cannot tell from "
                        "the real ones: watch the blue crosses crawl onto the red circles.", className="lede"),
             ], className="titles"),
-            share.layout(),
-            dcc.Checklist(id=ids.LARGE_TYPE, options=[{"label": " Large type", "value": "large"}],
-                          value=["large"] if settings.large else [],
-                          className="checklist large-toggle",
-                          inputStyle={"width": "1.2em", "height": "1.2em"}),
+            html.Div([
+                share.button(),
+                present.button(),
+                dcc.Checklist(id=ids.LARGE_TYPE, options=[{"label": " Large type", "value": "large"}],
+                              value=["large"] if settings.large else [],
+                              className="checklist large-toggle",
+                              inputStyle={"width": "1.2em", "height": "1.2em"}),
+            ], className="header-actions"),
+            html.Div([share.info(), present.info()], className="header-info"),
         ]),
         html.Main([
             html.Section([controls.run_buttons(), stepper.layout(), *live.counter_and_status(),

@@ -19,6 +19,7 @@ the day trains at once.
 """
 from __future__ import annotations
 
+import collections
 import os
 import re
 import secrets
@@ -29,6 +30,22 @@ from typing import Callable
 from gan_core import TrainingSession
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
+
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread from a projector
+CODE_LENGTH = 8
+
+
+def normalise_code(code: object) -> str:
+    """A code as typed or read aloud: any case, with or without the dash or spaces."""
+    if not isinstance(code, str) or len(code) > 40:
+        return ""
+    text = code.upper().replace("-", "").replace(" ", "")
+    return text if len(text) == CODE_LENGTH and all(c in CODE_ALPHABET for c in text) else ""
+
+
+def pretty_code(code: str) -> str:
+    return f"{code[:4]}-{code[4:]}"
 
 
 class RegistryFull(RuntimeError):
@@ -56,6 +73,8 @@ class SessionRegistry:
         self._seen: dict[str, float] = {}
         self._client: dict[str, str] = {}  # sid -> client address, for places taken
         self._prepared: set[str] = set()  # tabs whose networks are built ahead, no place yet
+        self._codes: dict[str, str] = {}  # presentation code -> the presenting tab's sid
+        self._ended: collections.OrderedDict[str, str] = collections.OrderedDict()  # code -> why it ended
         self._janitor: threading.Thread | None = None
         self._warmer: threading.Thread | None = None
         self._compiled_ahead = False
@@ -125,6 +144,48 @@ class SessionRegistry:
             released.release("Your run was stopped to give its place to another user while this page "
                              "was away. Press Start to begin again.")
 
+    # ---- presenting ---------------------------------------------------------------
+    def present(self, sid: str) -> str:
+        """This tab's run, presented: a code that lets any page follow it read-only (the same
+        code while it presents). 8 characters of 32 (40 bits): a stranger cannot find a
+        live code by trying, and a code gives no control over anything."""
+        with self._lock:
+            if sid not in self._sessions:
+                raise KeyError("no such session")
+            for code, owner in self._codes.items():
+                if owner == sid:
+                    return code
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            self._codes[code] = sid
+            return code
+
+    def stop_presenting(self, sid: str, why: str = "The presenter stopped presenting.") -> None:
+        with self._lock:
+            self._end_locked([c for c, owner in self._codes.items() if owner == sid], why)
+
+    def presenting(self, sid: object) -> str | None:
+        with self._lock:
+            return next((c for c, owner in self._codes.items() if owner == sid), None)
+
+    def presented(self, code: object) -> tuple[TrainingSession | None, str]:
+        """The session a code shows, or None and why (ended, or never was). Does not count
+        as the presenter's page calling in: followers keep nobody's run alive."""
+        code = normalise_code(code)
+        with self._lock:
+            sid = self._codes.get(code) if code else None
+            if sid is not None and sid in self._sessions:
+                return self._sessions[sid], ""
+            if code in self._ended:
+                return None, self._ended[code]
+        return None, "There is no presentation with this code. Check the code, or ask for the link again."
+
+    def _end_locked(self, codes, why: str) -> None:
+        for code in codes:
+            self._codes.pop(code, None)
+            self._ended[code] = why
+        while len(self._ended) > 10_000:
+            self._ended.popitem(last=False)
+
     def sweep(self) -> None:
         now = self._clock()
         to_pause, to_close = [], []
@@ -143,6 +204,8 @@ class SessionRegistry:
             session.close()
 
     def _drop_locked(self, sid: str) -> TrainingSession:
+        self._end_locked([c for c, owner in self._codes.items() if owner == sid],
+                         "The presenter's page has closed, so the presentation has ended.")
         self._seen.pop(sid, None)
         self._client.pop(sid, None)
         self._prepared.discard(sid)
@@ -182,6 +245,7 @@ class SessionRegistry:
             self._seen.clear()
             self._client.clear()
             self._prepared.clear()
+            self._end_locked(list(self._codes), "The server has stopped.")
         for s in sessions:
             s.close()
         return len(sessions)
@@ -195,9 +259,10 @@ class SessionRegistry:
             sessions = list(self._sessions.values())
             places = sum(1 for s in self._client if s in self._sessions)
             compiled = self._compiled_ahead
+            presenting = len(self._codes)
         running = sum(1 for s in sessions if s.state == "running")
         return {"sessions": len(sessions), "training_places_taken": places, "running": running,
-                "max_sessions": self.max_sessions, "compiled_ahead": compiled,
+                "max_sessions": self.max_sessions, "compiled_ahead": compiled, "presenting": presenting,
                 "uptime_seconds": round(time.time() - self.started, 1)}
 
     def _start_janitor(self) -> None:  # under self._lock

@@ -9,6 +9,8 @@ meanwhile (plotly/dash#1613), so a free-running interval faster than the round t
 classroom's load, would leave the page frozen rather than slow."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from dash import ClientsideFunction, Input, Output, State, dcc, html, no_update
 
@@ -41,7 +43,7 @@ def counter_and_status() -> list:
     ]
 
 
-def _graph(graph_id: str, figure: dict, label: str) -> html.Div:
+def graph(graph_id: str, figure: dict, label: str) -> html.Div:
     return html.Div(dcc.Graph(id=graph_id, figure=figure, config=GRAPH_CONFIG, responsive=True,
                               className="graph", style={"height": "100%"}),
                     className="card", role="img", id=f"{graph_id}-card", **{"aria-label": label})
@@ -69,7 +71,7 @@ def graphs(settings) -> tuple[html.Div, html.Div]:
     target = get_target(settings.config.target)
     real = target.sample(np.random.default_rng(1), 500)
     view = view_for(target)
-    samples = _graph(ids.SAMPLES_GRAPH, view.samples_figure(target, real, real[:0], settings.large),
+    samples = graph(ids.SAMPLES_GRAPH, view.samples_figure(target, real, real[:0], settings.large),
                      "Real samples (red) and the generator's fakes (blue)")
     options = dcc.Checklist(
         id=ids.VIEW_OPTIONS, value=["smooth"] if settings.smooth else [], className="checklist view-options",
@@ -80,9 +82,9 @@ def graphs(settings) -> tuple[html.Div, html.Div]:
     toggles = view_toggles.layout(settings.views)
     big = settings.large
     charts = html.Div([
-        _graph(ids.ACCURACY_GRAPH, accuracy_figure((), big), "The discriminator's accuracy on real and on fake samples"),
-        _graph(ids.LOSS_GRAPH, loss_figure((), big), "The discriminator's and the generator's loss over time"),
-        _graph(ids.QUALITY_GRAPH, quality_figure(view.quality_lines(target), target.id, (), big),
+        graph(ids.ACCURACY_GRAPH, accuracy_figure((), big), "The discriminator's accuracy on real and on fake samples"),
+        graph(ids.LOSS_GRAPH, loss_figure((), big), "The discriminator's and the generator's loss over time"),
+        graph(ids.QUALITY_GRAPH, quality_figure(view.quality_lines(target), target.id, (), big),
                "An objective measure of how well the fakes match"),
     ], className="charts", id=ids.CHARTS_COLUMN)
     under = html.Div([toggles, timeline.layout()], className="under-samples")
@@ -154,52 +156,16 @@ def register(app, registry) -> None:
         session = registry.get(sid)
         if session is None:
             return (no_update,) * 8 + ("Your session has ended. Reload the page.", True) + (no_update,) * 5
-        view = view if isinstance(view, dict) else {}
-        notice = notice if isinstance(notice, str) else ""
-        last = view.get("last") if type(view.get("last")) is int else -1
-        snap = session.snapshot(since=last)
-        if view.get("run") != snap.run_id:  # a new run: its whole history, counted from its start
-            last = -1
-            snap = session.snapshot()
-        keep_ticking = snap.state == "running"
-        target = get_target(snap.config.target)
-        kind = view_for(target)
-        options = view_options(options, *toggles)
-        live_view = timeline.is_live(moment)
-        newest = max([p.iteration for p in snap.history[-1:] + snap.quality[-1:]], default=last)
-        drawn_options = sorted(options)
-        new_view = {"run": snap.run_id, "version": snap.version, "last": newest, "options": drawn_options}
-        status = render_status(snap, notice)
         big = isinstance(large, list) and "large" in large
-        if view.get("run") != snap.run_id:  # first draw, or a reset: whole figures
-            _, new_view["smooth"] = accuracy_extension(snap.history)
-            _, new_view["smooth_loss"] = loss_extension(snap.history)
-            # a new run is shown live: its past is not the old run's
-            return (timeline.live_figure(snap, big, options),
-                    accuracy_figure(snap.history, big), None,
-                    loss_figure(snap.history, big, snap.config.loss), None,
-                    quality_figure(kind.quality_lines(target), target.id, snap.quality, big), None,
-                    str(snap.iteration), status,
-                    not keep_ticking, new_view, timeline.LIVE if not live_view else no_update,
-                    timeline.note(snap, None), networks_view(describe_networks(snap.config)), phases_view(snap.phase))
-        redraw = view.get("options") != drawn_options  # the samples drawn another way
-        if view.get("version") == snap.version and not redraw:
-            return (no_update,) * 9 + (not keep_ticking, no_update, no_update, no_update, no_update, no_update)
-        smooth = view.get("smooth") if _pair(view.get("smooth")) else [None, None]
-        accuracy, new_view["smooth"] = accuracy_extension(snap.history, smooth)
-        smooth = view.get("smooth_loss") if _pair(view.get("smooth_loss")) else [None, None]
-        losses, new_view["smooth_loss"] = loss_extension(snap.history, smooth)
-        if not live_view:  # the timeline shows a past moment: it stays until the user moves it
-            samples = timeline.moment_figure(session, snap, moment, big, options) if redraw else no_update
-            note = timeline.note(snap, moment)
-        else:
-            samples = (timeline.live_figure(snap, big, options) if redraw
-                       else kind.samples_patch(target, timeline.shown_fake(snap), options, timeline.verdicts(snap), snap.explanation))
-            note = timeline.note(snap, None)
-        return (samples, no_update, accuracy or no_update, no_update, losses or no_update, no_update,
-                quality_extension(kind.quality_lines(target), snap.quality) or no_update, str(snap.iteration), status,
-                not keep_ticking, new_view, no_update, note, no_update,
-                phases_view(snap.phase) if snap.slow_motion else no_update)
+        d = draw(session, view, notice, big, view_options(options, *toggles), moment)
+        if d.new_run:  # a new run is shown live: its past is not the old run's
+            return (*d.outputs, timeline.LIVE if not timeline.is_live(moment) else no_update,
+                    timeline.note(d.snap, None), networks_view(describe_networks(d.snap.config)),
+                    phases_view(d.snap.phase))
+        if d.unchanged:
+            return (*d.outputs, no_update, no_update, no_update, no_update)
+        return (*d.outputs, no_update, timeline.note(d.snap, None if timeline.is_live(moment) else moment),
+                no_update, phases_view(d.snap.phase) if d.snap.slow_motion else no_update)
 
     @app.callback(
         Output(ids.VIEW_OPTIONS, "style"),
@@ -239,6 +205,62 @@ def register(app, registry) -> None:
         Input(ids.LARGE_TYPE, "value"),
         State(ids.CONTROLS_SHOWN, "data"),
     )
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """What one tick sends: `outputs` for samples, accuracy (figure, extension), losses
+    (figure, extension), quality (figure, extension), counter, status, whether to stop
+    ticking, and the view state to keep."""
+    outputs: tuple
+    snap: object
+    new_run: bool
+    unchanged: bool
+
+
+def draw(session, view, notice: str, big: bool, options: frozenset, moment=None) -> Drawn:
+    """The tick's work for any page that shows a run (a tab's own, or a follower's of the
+    presenter's): whole figures for a new run, else patches since what the page has drawn
+    (`view`); the samples at a past moment when the timeline is moved (`moment`)."""
+    view = view if isinstance(view, dict) else {}
+    notice = notice if isinstance(notice, str) else ""
+    last = view.get("last") if type(view.get("last")) is int else -1
+    snap = session.snapshot(since=last)
+    if view.get("run") != snap.run_id:  # a new run: its whole history, counted from its start
+        last = -1
+        snap = session.snapshot()
+    stop = snap.state != "running"
+    target = get_target(snap.config.target)
+    kind = view_for(target)
+    newest = max([p.iteration for p in snap.history[-1:] + snap.quality[-1:]], default=last)
+    drawn_options = sorted(options)
+    new_view = {"run": snap.run_id, "version": snap.version, "last": newest, "options": drawn_options}
+    status = render_status(snap, notice)
+    if view.get("run") != snap.run_id:  # first draw, or a reset: whole figures
+        _, new_view["smooth"] = accuracy_extension(snap.history)
+        _, new_view["smooth_loss"] = loss_extension(snap.history)
+        return Drawn((timeline.live_figure(snap, big, options),
+                      accuracy_figure(snap.history, big), None,
+                      loss_figure(snap.history, big, snap.config.loss), None,
+                      quality_figure(kind.quality_lines(target), target.id, snap.quality, big), None,
+                      str(snap.iteration), status, stop, new_view), snap, True, False)
+    redraw = view.get("options") != drawn_options  # the samples drawn another way
+    if view.get("version") == snap.version and not redraw:
+        return Drawn((no_update,) * 9 + (stop, no_update), snap, False, True)
+    smooth = view.get("smooth") if _pair(view.get("smooth")) else [None, None]
+    accuracy, new_view["smooth"] = accuracy_extension(snap.history, smooth)
+    smooth = view.get("smooth_loss") if _pair(view.get("smooth_loss")) else [None, None]
+    losses, new_view["smooth_loss"] = loss_extension(snap.history, smooth)
+    if not timeline.is_live(moment):  # a past moment is shown: it stays until the user moves it
+        samples = timeline.moment_figure(session, snap, moment, big, options) if redraw else no_update
+    elif redraw:
+        samples = timeline.live_figure(snap, big, options)
+    else:
+        samples = kind.samples_patch(target, timeline.shown_fake(snap), options, timeline.verdicts(snap),
+                                     snap.explanation)
+    return Drawn((samples, no_update, accuracy or no_update, no_update, losses or no_update, no_update,
+                  quality_extension(kind.quality_lines(target), snap.quality) or no_update, str(snap.iteration),
+                  status, stop, new_view), snap, False, False)
 
 
 def _pair(value) -> bool:

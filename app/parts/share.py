@@ -125,11 +125,15 @@ def _parse_qs(search) -> dict:
     return {k: v[0] if len(v) == 1 else v for k, v in parsed.items()}
 
 
-def layout() -> html.Div:
+def button() -> html.Button:
+    return html.Button("Copy link", id=ids.SHARE, n_clicks=0, className="btn-small",
+                       title="Copy a link to this run: its settings, seed and view. Opening it gives the same run, "
+                             "number for number.")
+
+
+def info() -> html.Div:
+    """The copied link and what happened, on their own row under the header."""
     return html.Div([
-        html.Button("Copy link", id=ids.SHARE, n_clicks=0, className="btn-small",
-                    title="Copy a link to this run: its settings, seed and view. Opening it gives the same run, "
-                          "number for number."),
         dcc.Input(id=ids.SHARE_LINK, type="text", readOnly=True, value="", className="share-link",
                   style={"display": "none"}, name="share-link"),
         html.Span(id=ids.SHARE_NOTE, className="share-note", role="status"),

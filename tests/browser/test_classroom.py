@@ -75,3 +75,41 @@ def test_controls_hidden_shows_the_graphs_alone(dash_duo, dash_app):
     poll(lambda: counter(dash_duo) > 0)
     assert "large" in dash_duo.find_element("#app-root").get_attribute("class")
     assert "controls-hidden" in dash_duo.find_element("#app-root").get_attribute("class")
+
+
+def test_followers_watch_the_presenters_run_read_only_across_resets_until_it_stops(
+        dash_duo, second_browser, dash_app):
+    session = open_page(dash_duo, dash_app)
+    dash_duo.find_element("#present-button").click()
+    link = poll(lambda: dash_duo.find_element("#follow-code a").get_attribute("href"))
+    assert "/follow/" in link and dash_duo.find_element("#present-button").text == "Stop presenting"
+
+    follower = second_browser
+    follower.driver.get(link)
+    poll(lambda: follower.find_element("#samples-graph .js-plotly-plot"))
+    assert follower.driver.find_elements("css selector", "#start-button") == []
+    assert follower.driver.find_elements("css selector", ".settings") == []
+    assert len(dash_app.registry) == 1  # a follower is not a session
+
+    dash_duo.find_element("#start-button").click()
+    poll(lambda: counter(follower) > 50)
+    assert "Training" in status(follower)
+    dash_duo.find_element("#reset-button").click()
+    poll(lambda: counter(follower) == 0 and "Ready" in status(follower))
+    # A setting changed by the presenter reaches the follower too.
+    _type(dash_duo, "latent-size-box", "2")
+    poll(lambda: session.config.latent_size == 2)
+    dash_duo.find_element("#start-button").click()
+    poll(lambda: counter(follower) > 0)
+
+    dash_duo.find_element("#present-button").click()  # stop presenting
+    poll(lambda: "stopped presenting" in status(follower))
+    assert dash_duo.find_element("#present-button").text == "Present"
+    assert severe_logs(follower) == []
+
+
+def test_a_wrong_code_shows_nothing_and_controls_nothing(dash_duo, dash_app):
+    dash_duo.start_server(dash_app)
+    dash_duo.driver.get(dash_duo.server_url + "/follow/ABCD-EFGH")
+    poll(lambda: "no presentation with this code" in status(dash_duo))
+    assert dash_duo.driver.find_elements("css selector", "#start-button") == []
