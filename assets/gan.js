@@ -29,6 +29,24 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       if (window.location.search !== query) window.history.replaceState(window.history.state, "", window.location.pathname + query);
       return window.location.origin + window.location.pathname + query;
     },
+    /* Move to another address of this app as a dcc.Link click does (history, then the event
+       Dash pages listens to): the page is rebuilt for it, the tab keeps its session. */
+    goTo: function (search) {
+      if (typeof search === "string" && search.charAt(0) === "?") {
+        window.history.pushState({}, "", window.location.pathname + search);
+        window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
+      }
+      return null;
+    },
+    /* Fetch a download the server has made a ticket for (an attachment: the page stays). */
+    download: function (url) {
+      if (typeof url === "string" && url.indexOf("/download/") === 0) {
+        var a = document.createElement("a");
+        a.href = url; a.download = ""; a.style.display = "none";
+        document.body.appendChild(a); a.click(); a.remove();
+      }
+      return null;
+    },
     /* Copy the link: the clipboard API where the page is a secure context, else the selected
        text of the (now shown) share box; the box stays, so it can be copied by hand too. */
     copyLink: function (n, link) {

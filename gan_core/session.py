@@ -17,7 +17,9 @@ started or stepped: an open tab that never pressed Start costs a few kilobytes.
 from __future__ import annotations
 
 import collections
+import csv
 import dataclasses
+import io
 import threading
 import time
 from dataclasses import dataclass, field
@@ -66,6 +68,9 @@ PHASE_WORDS = {
     "g": "One generator step: G's update moved the fakes along the arrows, towards what D finds real; "
          "the surface did not move.",
 }
+
+
+RUN_FORMAT = "gan-training-dashboard run"
 
 
 class SessionError(RuntimeError):
@@ -381,6 +386,39 @@ class TrainingSession:
     def generate(self, n: int) -> np.ndarray:
         with self._gan_lock:
             return self._models_locked().generate(n)
+
+    def save_generator(self, path: str) -> None:
+        """G in Keras's own format (`keras.models.load_model` reads it back), as it stands
+        between two training chunks."""
+        with self._gan_lock:
+            self._models_locked().G.save(path)
+
+    def samples_csv(self) -> str:
+        """The samples the page shows now, real then fake (none before the first iteration),
+        one per row: a `source` column, then the kind's own columns (x, y; v0…; p0…)."""
+        snap = self.snapshot(since=1 << 62)
+        target = get_target(snap.config.target)
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["source", *kind_of(target).csv_header(target)])
+        fake = snap.fake if snap.iteration > 0 else snap.fake[:0]
+        for source, rows in (("real", snap.real), ("fake", fake)):
+            writer.writerows([source, *(f"{v:.6g}" for v in row)] for row in np.asarray(rows).reshape(len(rows), -1))
+        return out.getvalue()
+
+    def record(self) -> dict:
+        """The run as JSON: settings and seed, where it stands, its history and metrics (the
+        dashboard's "download run"; loading it back restores the settings)."""
+        snap = self.snapshot()
+        return {
+            "format": RUN_FORMAT, "version": 1,
+            "settings": snap.config.to_dict(), "seed": snap.config.seed,
+            "state": snap.state, "iteration": snap.iteration, "speed": snap.speed,
+            "metrics": {k: float(v) for k, v in (snap.metrics or {}).items()},
+            "history": [dataclasses.asdict(p) for p in snap.history],
+            "quality": [{"iteration": q.iteration, "metrics": {k: float(v) for k, v in q.metrics.items()}}
+                        for q in snap.quality],
+        }
 
     def wait_until(self, predicate, timeout: float = 30.0) -> bool:
         """Poll snapshots until predicate(snapshot) holds; for tests and scripts."""

@@ -22,7 +22,7 @@ from dash.exceptions import PreventUpdate
 from flask import request
 
 from app import ids
-from app.parts import advanced, gallery
+from app.parts import advanced, export, gallery
 from app.parts.live import charts_switch as live_charts_switch
 from app.registry import RegistryFull
 from app.status import render_status
@@ -161,6 +161,7 @@ def layout(settings) -> html.Div:
                    className="hint"),
         ], className="control"),
         seed_layout(config.seed if settings.seeded else None),
+        export.layout(),
         live_charts_switch(settings.charts),
         advanced.networks_layout(),
         advanced.layout(config),

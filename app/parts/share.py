@@ -170,7 +170,8 @@ def register(app, registry) -> None:
         seed = settings.config.seed if settings.seeded else None
         wanted = settings.config.replace(seed=session.config.seed if seed is None else seed)
         if wanted != session.config:
-            session.reset(wanted.replace(seed=new_seed()) if seed is None and sid is no_update else wanted)
+            session.reset(wanted.replace(seed=new_seed()) if seed is None and sid is no_update else wanted,
+                          message="" if sid is not no_update else "New settings from this page's address: a new run.")
         session.set_speed(SPEEDS[settings.speed])
         notice = problems_notice(settings.problems)
         return (sid, False, no_update, session.config.seed, notice,

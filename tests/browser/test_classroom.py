@@ -1,5 +1,11 @@
 """Classroom and sharing, as a teacher and students use it with two browsers: a copied link
 reproduces the run, presets are one click, the controls can be hidden."""
+import csv
+import json
+from pathlib import Path
+
+import keras
+import numpy as np
 from selenium.webdriver.common.keys import Keys
 
 from tests.browser.conftest import counter, fake_points, open_page, poll, severe_logs, status
@@ -113,3 +119,66 @@ def test_a_wrong_code_shows_nothing_and_controls_nothing(dash_duo, dash_app):
     dash_duo.driver.get(dash_duo.server_url + "/follow/ABCD-EFGH")
     poll(lambda: "no presentation with this code" in status(dash_duo))
     assert dash_duo.driver.find_elements("css selector", "#start-button") == []
+
+
+def _downloaded(duo, suffix: str, before=()):
+    folder = Path(duo.download_path)
+    return poll(lambda: next((p for p in folder.glob(f"*{suffix}") if p.name not in before
+                              and p.stat().st_size > 0), None))
+
+
+def test_downloads_hold_the_run_and_a_saved_run_loads_back(dash_duo, dash_app, tmp_path):
+    session = open_page(dash_duo, dash_app)
+    _type(dash_duo, "seed", "77")
+    poll(lambda: session.config.seed == 77)
+    _steps(dash_duo, 3)
+
+    dash_duo.find_element("#download-samples").click()
+    rows = list(csv.reader(_downloaded(dash_duo, ".csv").read_text().splitlines()))
+    assert rows[0] == ["source", "x", "y"]
+    sources = [r[0] for r in rows[1:]]
+    assert sources.count("real") == len(session.snapshot().real) and sources.count("fake") == len(session.snapshot().fake)
+    assert all(np.isfinite(float(v)) for r in rows[1:] for v in r[1:])
+
+    dash_duo.find_element("#download-run").click()
+    run_file = _downloaded(dash_duo, ".json")
+    record = json.loads(run_file.read_text())
+    assert record["settings"]["seed"] == 77 and record["iteration"] == 3 and len(record["history"]) >= 1
+
+    dash_duo.find_element("#download-generator").click()
+    model = keras.models.load_model(_downloaded(dash_duo, ".keras"))
+    noise = np.random.default_rng(0).uniform(-1, 1, (10, session.config.latent_size)).astype("float32")
+    assert model.predict(noise, verbose=0).shape == (10, 2)
+
+    # Change the settings, then load the saved run: its settings and seed come back.
+    _type(dash_duo, "latent-size-box", "7")
+    poll(lambda: session.config.latent_size == 7)
+    dash_duo.find_element("#load-run input[type='file']").send_keys(str(run_file))
+    poll(lambda: session.config.latent_size == 5 and session.config.seed == 77)
+    poll(lambda: _value(dash_duo, "latent-size-box") == "5" and _value(dash_duo, "seed") == "77")
+    poll(lambda: "New settings from this page's address" in status(dash_duo))
+    # Not a run: a message, and nothing changes.
+    bad = tmp_path / "notes.json"
+    bad.write_text('{"hello": 1}')
+    dash_duo.find_element("#load-run input[type='file']").send_keys(str(bad))
+    poll(lambda: "Not loaded" in dash_duo.find_element("#export-note").text)
+    assert session.config.latent_size == 5 and session.config.seed == 77
+
+
+def test_a_gallery_preset_is_one_click_and_keeps_the_tab(dash_duo, dash_app):
+    session = open_page(dash_duo, dash_app)
+    dash_duo.find_element("#preset-gallery summary").click()
+    dash_duo.find_element("#preset-gallery a.preset[href='/?target=ring8']").click()
+    poll(lambda: session.config.target == "ring8" and "target=ring8" in dash_duo.driver.current_url)
+    poll(lambda: "Ring of 8" in dash_duo.find_element("#target-function").text)
+    assert _value(dash_duo, "hidden-nodes-box") == "32"  # ring8's recommended width
+    assert len(dash_app.registry) == 1
+    dash_duo.find_element("#start-button").click()
+    poll(lambda: counter(dash_duo) > 0)
+    # The x² tutorial, exactly: its networks.
+    dash_duo.find_element("#preset-gallery summary").click() if not dash_duo.find_element(
+        "#preset-gallery").get_attribute("open") else None
+    dash_duo.find_element("#preset-gallery a.preset").click()
+    poll(lambda: session.config.target == "x2" and session.config.g_hidden_nodes == 15
+         and session.config.d_hidden_nodes == 25 and session.config.g_activation == "relu")
+    poll(lambda: counter(dash_duo) == 0)
