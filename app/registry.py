@@ -82,12 +82,15 @@ class SessionRegistry:
         self.started = time.time()
 
     # ---- tabs ---------------------------------------------------------------------
-    def create(self) -> str:
-        """A new tab's session: lazy, so it takes no training place until it is started.
+    def create(self, config=None) -> str:
+        """A new tab's session (with `config`, e.g. a link's settings, else the factory's):
+        lazy, so it takes no training place until it is started.
         Its networks are built ahead in the background while fewer than `max_sessions` tabs
         wait with built networks (so a class pressing Start together trains at once, and a
         flood of page loads costs bounded memory and no thread)."""
         session = self._factory()
+        if config is not None:
+            session.reset(config)
         sid = secrets.token_urlsafe(16)
         dropped = []
         with self._lock:

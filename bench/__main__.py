@@ -10,6 +10,10 @@ Starts the server with the Procfile's command on a loopback port, then, over HTT
 5. the step buttons (one iteration, one D step, one G step): each reply's round trip;
 6. many tabs training at once: each run's speed and the tick times they all see.
 
+`--classroom` measures a class instead: a presenter's run alone, then with `--followers` pages
+following it (each follower's updates per second, the tick times, the presenter's speed
+against alone), and a shared link opened in a new tab (Start -> first moving frame).
+
 `--views` sets the samples' layers every tab shows: the page's defaults (D's surface and G's
 arrows on), none, or all (the manifold too).
 """
@@ -22,7 +26,7 @@ import statistics
 import sys
 import time
 
-from bench.load import User, step_latency, tick_stats, wait_for
+from bench.load import Follower, User, present, step_latency, tick_stats, wait_for
 from bench.server import Server
 
 TARGETS = {  # figure -> (limit, "max" or "min"), from the dashboard issue
@@ -70,8 +74,13 @@ def parse(argv) -> argparse.Namespace:
     parser.add_argument("--views", default="default", choices=("default", "none", "all"),
                         help="the samples' layers every tab shows: the page's default (D's surface and G's "
                              "arrows), none, or all (the manifold too)")
+    parser.add_argument("--classroom", action="store_true",
+                        help="measure a class instead: one presenter and --followers pages following it, and "
+                             "a shared link's first frame")
+    parser.add_argument("--followers", default="60", help="pages following the presenter with --classroom (1-200)")
     parser.add_argument("--json", action="store_true", help="print one JSON object only")
     args = parser.parse_args(argv)
+    args.followers = _number(args.followers, "--followers", 1, 200, int)
     from gan_core.targets import TARGETS as KNOWN
 
     if args.target not in KNOWN:
@@ -220,13 +229,83 @@ def run(users: int, seconds: float, say, target: str = "x2", views: str = "defau
     return report
 
 
+CLASSROOM_TARGETS = {  # from the classroom issue
+    "followers_updates_per_second_min": (4.0, "min"),
+    "followers_tick_server_ms_p95": (50.0, "max"),
+    "presenter_speed_ratio": (0.8, "min"),
+    "shared_link_first_frame_seconds": (1.5, "max"),
+}
+SHARED_LINK = "?target=ring8&hidden_nodes=64&learning_rate=0.002&seed=3"
+
+
+def classroom(followers: int, seconds: float, say) -> dict:
+    report: dict = {"followers": followers}
+    with Server(env={"GAN_MAX_SESSIONS": "8"}) as server:
+        server.wait_until_compiled()
+        teacher = User(server.url).begin()
+        crowd: list[Follower] = []
+        try:
+            if not teacher.loaded.wait(60) or teacher.error:
+                raise RuntimeError(f"the presenter's tab did not load: {teacher.error}")
+            teacher.go.set()
+            wait_for(lambda: not math.isnan(teacher.first_frame_seconds) or teacher.error, 60)
+            time.sleep(1.0)
+            t0 = time.perf_counter()
+            time.sleep(seconds)
+            alone = teacher.rate(t0, time.perf_counter())
+            code = present(teacher.tab)
+            say(f"presenter alone: {alone:,.0f} it/s; presenting as {code}; {followers} followers join")
+            crowd = [Follower(server.url, code).begin() for _ in range(followers)]
+            time.sleep(3.0)
+            t0 = time.perf_counter()
+            time.sleep(seconds)
+            t1 = time.perf_counter()
+            followed = teacher.rate(t0, t1)
+            updates = [f.updates_per_second(t0, t1) for f in crowd]
+            ticks = tick_stats([r for f in crowd for r in f.window(t0, t1)])
+            report["presenter_alone_steps_per_second"] = round(alone, 1)
+            report["presenter_followed_steps_per_second"] = round(followed, 1)
+            report["presenter_speed_ratio"] = round(followed / alone, 3) if alone else math.nan
+            report["followers_updates_per_second_min"] = round(min(updates), 2)
+            report["followers_updates_per_second_median"] = round(statistics.median(updates), 2)
+            report["followers_tick_server_ms_p95"] = ticks["server_ms_p95"]
+            report["followers_ticks"] = ticks
+            report["server_rss_mb"] = round(server.rss_mb(), 1)
+            say(f"{followers} followers: each ≥ {min(updates):.1f} updates/s (median {statistics.median(updates):.1f}), "
+                f"tick p95 {ticks['server_ms_p95']} ms (round trip {ticks['round_trip_ms_p95']} ms); presenter "
+                f"{followed:,.0f} it/s = {report['presenter_speed_ratio']:.0%} of alone")
+        finally:
+            for f in crowd:
+                f.join()
+            teacher.join()
+            errors = [u.error for u in (teacher, *crowd) if u.error]
+            if errors:
+                report["errors"] = errors
+        opener = User(server.url, target=None, search=SHARED_LINK).begin()
+        try:
+            opener.loaded.wait(60)
+            time.sleep(THINK_SECONDS)  # a person reads the page before pressing Start
+            opener.go.set()
+            wait_for(lambda: not math.isnan(opener.first_frame_seconds) or opener.error, 60)
+            report["shared_link_first_frame_seconds"] = round(opener.first_frame_seconds, 3)
+            say(f"a shared link ({SHARED_LINK}): first moving frame {opener.first_frame_seconds:.2f} s after Start")
+        finally:
+            opener.join()
+            if opener.error:
+                report.setdefault("errors", []).append(opener.error)
+        report["health"] = server.health()
+    return report
+
+
 def verdicts(report: dict) -> dict:
     from gan_core.targets import TARGETS as KNOWN
 
     out = {}
     image = KNOWN[report.get("target", "x2")].kind == "image"
     targets = dict(IMAGE_TARGETS if image else TARGETS)
-    if not image and report.get("views", "default") != "none":
+    if "followers" in report:
+        targets = CLASSROOM_TARGETS
+    elif not image and report.get("views", "default") != "none":
         targets["tick_payload_bytes_max"] = (VIEW_PAYLOAD_BYTES, "max")
     for name, (limit, kind) in targets.items():
         value = report.get(name, math.nan)
@@ -242,7 +321,8 @@ def main(argv=None) -> int:
         print(f"python -m bench: error: {exc}", file=sys.stderr)
         return 2
     say = (lambda *_: None) if args.json else (lambda text: print(text, flush=True))
-    report = run(args.users, args.seconds, say, args.target, args.views)
+    report = (classroom(args.followers, args.seconds, say) if args.classroom
+              else run(args.users, args.seconds, say, args.target, args.views))
     report["targets"] = verdicts(report)
     if args.json:
         print(json.dumps(report, indent=2))

@@ -42,8 +42,10 @@ class Tab:
             elif path == "/_dash-dependencies":
                 self.callbacks = resp.json()
         self.props.update({"_pages_location.pathname": pathname, "_pages_location.search": search})
-        self.fire("_pages_location.pathname")
+        reply = self.fire("_pages_location.pathname")
         _collect_props(self.props.get("_pages_content.children"), self.props)
+        if pathname.startswith("/follow/"):  # a follower's page opens no session
+            return reply
         self.props.update({"url.pathname": pathname, "url.search": search})
         return self.fire("url.pathname")
 

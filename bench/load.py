@@ -2,6 +2,7 @@
 and the figures the issue asks for, measured from what they saw."""
 from __future__ import annotations
 
+import json
 import math
 import threading
 import time
@@ -26,6 +27,7 @@ class User:
     speed_index: int | None = None  # None: the page's default speed
     target: str | None = None  # chosen in the dropdown before Start; None: the page's default
     views: str = "default"  # the samples' layers: the page's defaults, "none" or "all" (see VIEWS)
+    search: str = ""  # the page's query string: a shared link's settings
     records: list[TickRecord] = field(default_factory=list)
     first_frame_seconds: float = math.nan  # Start pressed -> a tick shows fakes that moved
     error: str = ""
@@ -59,7 +61,7 @@ class User:
 
     def _run(self) -> None:
         try:
-            self.tab.load()
+            self.tab.load(search=self.search)
             if not self.tab.props.get("session-id.data"):
                 raise RuntimeError(f"no session: {self.tab.props.get('status.children')}")
             # The intervals the page itself uses; the next tick is due that long after a reply.
@@ -110,6 +112,64 @@ class User:
         if len(points) < 2 or points[-1][0] <= points[0][0]:
             return 0.0
         return (points[-1][1] - points[0][1]) / (points[-1][0] - points[0][0])
+
+
+@dataclass
+class Follower:
+    """One page following a presentation (/follow/<code>): it ticks as that page does and
+    counts the replies that brought a newer iteration."""
+    url: str
+    code: str
+    records: list[TickRecord] = field(default_factory=list)
+    error: str = ""
+
+    def __post_init__(self):
+        self.tab = Tab(self.url)
+        self.stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="bench-follower", daemon=True)
+
+    def begin(self) -> "Follower":
+        self._thread.start()
+        return self
+
+    def join(self) -> None:
+        self.stop.set()
+        self._thread.join(timeout=60)
+        self.tab.close()
+
+    def _run(self) -> None:
+        try:
+            self.tab.load(pathname=f"/follow/{self.code}")
+            tick_seconds = self.tab.props["follow-tick.interval"] / 1000
+            next_tick = time.perf_counter() + tick_seconds
+            while not self.stop.is_set():
+                time.sleep(max(0.0, next_tick - time.perf_counter()))
+                reply = self.tab.interval("follow-tick")
+                next_tick = time.perf_counter() + tick_seconds
+                counter = reply.props.get("step-counter.children")
+                iteration = int(str(counter).replace(",", "")) if counter is not None else None
+                self.records.append(TickRecord(time.perf_counter(), reply.seconds, reply.server_ms, reply.bytes,
+                                               iteration))
+        except Exception as exc:  # reported with the figures
+            self.error = f"{type(exc).__name__}: {exc}"
+
+    def window(self, start: float, end: float) -> list[TickRecord]:
+        return [r for r in list(self.records) if start <= r.at <= end]
+
+    def updates_per_second(self, start: float, end: float) -> float:
+        """Replies that brought a newer iteration, per second."""
+        return sum(r.iteration is not None for r in self.window(start, end)) / (end - start)
+
+
+def present(tab: Tab) -> str:
+    """Press Present on a tab: the code its reply shows."""
+    import re
+
+    reply = tab.click("present-button")
+    found = re.search(r"/follow/([A-Z0-9]{8})", json.dumps(reply.props.get("follow-code.children")))
+    if not found:
+        raise RuntimeError(f"Present gave no code: {reply.props}")
+    return found.group(1)
 
 
 # The toggles of the samples' explanatory layers, per --views setting (None: the page's default)

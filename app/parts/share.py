@@ -160,8 +160,9 @@ def register(app, registry) -> None:
         settings = read(_parse_qs(search))
         session = registry.get(sid)
         if session is None:
-            try:
-                sid = registry.create()
+            try:  # its networks are built ahead with the link's settings
+                config = settings.config if settings.seeded else settings.config.replace(seed=new_seed())
+                sid = registry.create(config)
             except RegistryFull as exc:
                 return None, True, str(exc), no_update, no_update, no_update
             session = registry.get(sid)

@@ -13,6 +13,7 @@ from bench.__main__ import verdicts
     (["--seconds", "nan"], "--seconds must be from 1 to 600"),
     (["--seconds", "-3"], "--seconds must be from 1 to 600"),
     (["--target", "nope"], "--target must be one of x2"),
+    (["--classroom", "--followers", "0"], "--followers must be from 1 to 200"),
 ])
 def test_bad_flags_exit_2_with_one_line(args, words):
     done = subprocess.run([sys.executable, "-m", "bench", *args], capture_output=True, text=True, timeout=60)
@@ -31,3 +32,11 @@ def test_image_targets_are_judged_by_the_pages_they_keep_moving():
     v = verdicts({"target": "letters", "tick_payload_bytes_max": 30_000, "many_users_updates_per_second_min": 2.5})
     assert v["tick_payload_bytes_max"]["met"] and v["many_users_updates_per_second_min"]["met"]
     assert "many_users_steps_per_second_min" not in v  # letters train at tens of iterations a second
+
+
+def test_a_classroom_report_is_judged_by_the_classroom_targets():
+    v = verdicts({"followers": 60, "followers_updates_per_second_min": 5.5, "followers_tick_server_ms_p95": 60.0,
+                  "presenter_speed_ratio": 0.9, "shared_link_first_frame_seconds": 0.2})
+    assert set(v) == {"followers_updates_per_second_min", "followers_tick_server_ms_p95", "presenter_speed_ratio",
+                      "shared_link_first_frame_seconds"}
+    assert v["followers_updates_per_second_min"]["met"] and not v["followers_tick_server_ms_p95"]["met"]
