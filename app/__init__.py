@@ -10,7 +10,7 @@ from flask import g, jsonify
 
 from app import guard
 from app import layout as page
-from app.parts import controls, export, live, present, share, stepper, timeline
+from app.parts import compare, controls, export, live, present, share, stepper, timeline
 from app.registry import SessionRegistry
 from gan_core import prepare_data
 
@@ -43,6 +43,7 @@ def create_app(registry: SessionRegistry | None = None) -> dash.Dash:
     stepper.register(dash_app, registry)
     present.register(dash_app, registry)
     export.register(dash_app, registry)
+    compare.register(dash_app, registry)
     guard.install(dash_app.server, dash_app.callback_map)
     dash_app.registry = registry
 

@@ -9,7 +9,7 @@ settings follow. A follower's page (`/follow/<code>`) is app.parts.present's."""
 from dash import dcc, html, page_container
 
 from app import ids
-from app.parts import controls, live, present, share, stepper
+from app.parts import compare, controls, live, present, share, stepper
 
 
 def shell() -> html.Div:
@@ -39,13 +39,14 @@ def dashboard(**query) -> html.Div:
             html.Div([share.info(), present.info()], className="header-info"),
         ]),
         html.Main([
-            html.Section([controls.run_buttons(), stepper.layout(), *live.counter_and_status(),
+            html.Section([controls.run_buttons(), stepper.layout(), compare.button(), *live.counter_and_status(),
                           stepper.phases_layout()], className="runbar",
                          **{"aria-label": "Run"}),
             html.Aside(controls.layout(settings), className="settings", **{"aria-label": "Settings"}),
             samples,
             charts,
-        ], className="page"),
+            compare.layout(),
+        ], className="page", id="page-main"),
         *live.stores(),
         dcc.Store(id=ids.CONTROLS_SHOWN, data=settings.controls),
     ], id=ids.APP_ROOT, className=classes)

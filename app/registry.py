@@ -74,6 +74,7 @@ class SessionRegistry:
         self._client: dict[str, str] = {}  # sid -> client address, for places taken
         self._prepared: set[str] = set()  # tabs whose networks are built ahead, no place yet
         self._codes: dict[str, str] = {}  # presentation code -> the presenting tab's sid
+        self._partners: dict[str, tuple[str, dict]] = {}  # a tab's sid -> (its run B's sid, B's changes)
         self._ended: collections.OrderedDict[str, str] = collections.OrderedDict()  # code -> why it ended
         self._janitor: threading.Thread | None = None
         self._warmer: threading.Thread | None = None
@@ -147,6 +148,43 @@ class SessionRegistry:
             released.release("Your run was stopped to give its place to another user while this page "
                              "was away. Press Start to begin again.")
 
+    # ---- comparing ----------------------------------------------------------------
+    def compare(self, sid: str, changes: dict, config) -> TrainingSession:
+        """This tab's second run (B), with `config` (the tab's own with `changes`): made on
+        first use, then reset to it. B is an ordinary session of its own: it takes a training
+        place when started, and the janitor pauses and drops it when the tab goes away."""
+        with self._lock:
+            if sid not in self._sessions:
+                raise KeyError("no such session")
+            held = self._partners.get(sid)
+            partner = self._sessions.get(held[0]) if held else None
+        if partner is None:
+            b_sid = self.create(config)
+            partner = self.get(b_sid)
+        else:
+            b_sid = held[0]
+            if partner.config != config:
+                partner.reset(config)
+        with self._lock:
+            self._partners[sid] = (b_sid, dict(changes))
+        return partner
+
+    def partner(self, sid: object) -> tuple[str, TrainingSession, dict] | None:
+        """(B's sid, B, B's changes) of a comparing tab, marking B alive; None otherwise."""
+        with self._lock:
+            held = self._partners.get(sid) if isinstance(sid, str) else None
+            if held is None or held[0] not in self._sessions:
+                return None
+            self._seen[held[0]] = self._clock()
+            return held[0], self._sessions[held[0]], held[1]
+
+    def end_compare(self, sid: str) -> None:
+        with self._lock:
+            held = self._partners.pop(sid, None)
+            partner = self._drop_locked(held[0]) if held and held[0] in self._sessions else None
+        if partner is not None:
+            partner.close()
+
     # ---- presenting ---------------------------------------------------------------
     def present(self, sid: str) -> str:
         """This tab's run, presented: a code that lets any page follow it read-only (the same
@@ -210,6 +248,7 @@ class SessionRegistry:
         self._end_locked([c for c, owner in self._codes.items() if owner == sid],
                          "The presenter's page has closed, so the presentation has ended.")
         self._seen.pop(sid, None)
+        self._partners.pop(sid, None)  # its run B, unseen from now on, follows it out
         self._client.pop(sid, None)
         self._prepared.discard(sid)
         return self._sessions.pop(sid)

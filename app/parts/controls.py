@@ -22,7 +22,7 @@ from dash.exceptions import PreventUpdate
 from flask import request
 
 from app import ids
-from app.parts import advanced, export, gallery
+from app.parts import advanced, compare, export, gallery
 from app.parts.live import charts_switch as live_charts_switch
 from app.registry import RegistryFull
 from app.status import render_status
@@ -327,6 +327,7 @@ def register(app, registry) -> None:
                 notices.append(str(exc))
             except (ConfigError, SessionError) as exc:
                 notices.append(f"Not applied: {exc}")
+        notices += compare.follow(registry, sid, session, triggers, client_address())
         notice = " ".join(notices)
         snap = session.snapshot(since=1 << 62)
         # The counter comes with the status, so "Paused" never shows beside an older count.

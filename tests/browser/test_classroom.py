@@ -8,7 +8,7 @@ import keras
 import numpy as np
 from selenium.webdriver.common.keys import Keys
 
-from tests.browser.conftest import counter, fake_points, open_page, poll, severe_logs, status
+from tests.browser.conftest import counter, fake_points, open_page, poll, severe_logs, status, trace_lengths
 
 
 def _type(duo, box_id, text):
@@ -182,3 +182,36 @@ def test_a_gallery_preset_is_one_click_and_keeps_the_tab(dash_duo, dash_app):
     poll(lambda: session.config.target == "x2" and session.config.g_hidden_nodes == 15
          and session.config.d_hidden_nodes == 25 and session.config.g_activation == "relu")
     poll(lambda: counter(dash_duo) == 0)
+
+
+def test_compare_trains_a_second_run_beside_the_first_with_a_setting_changed(dash_duo, dash_app):
+    session = open_page(dash_duo, dash_app)
+    dash_duo.find_element("#compare-button").click()
+    poll(lambda: dash_duo.find_element("#compare-area").is_displayed())
+    assert _value(dash_duo, "compare-changes") == "learning_rate=0.01"
+    assert "B changes learning rate (G and D) 0.01 (A: 0.001)." == dash_duo.find_element("#compare-note").text
+    assert len(dash_app.registry) == 2
+    b = dash_app.registry.partner(list(dash_app.registry._sessions)[0])[1]
+    assert b.config == session.config.replace(learning_rate=0.01)  # the same seed too
+
+    dash_duo.find_element("#start-button").click()
+    poll(lambda: counter(dash_duo) > 20 and int(dash_duo.find_element("#compare-counter").text) > 20)
+    assert b.state == "running" and "Training" in dash_duo.find_element("#compare-status").text
+    poll(lambda: len(trace_lengths(dash_duo, "compare-samples-graph") or []) > 1
+         and trace_lengths(dash_duo, "compare-samples-graph")[1] > 0)
+    dash_duo.find_element("#pause-button").click()
+    poll(lambda: b.state == "paused" and session.state == "paused")
+
+    # A's settings reach B, B's change kept on top; B's change can be edited.
+    _type(dash_duo, "latent-size-box", "3")
+    poll(lambda: b.config.latent_size == 3 and b.config.g_learning_rate == 0.01)
+    _type(dash_duo, "compare-changes", "loss=lsgan, batch_size=32")
+    poll(lambda: b.config.loss == "lsgan" and b.config.batch_size == 32 and b.config.g_learning_rate == 0.001)
+    _type(dash_duo, "compare-changes", "zzz")
+    poll(lambda: "Not applied" in dash_duo.find_element("#compare-note").text)
+    assert b.config.loss == "lsgan"
+
+    dash_duo.find_element("#compare-button").click()  # stop comparing
+    poll(lambda: not dash_duo.find_element("#compare-area").is_displayed())
+    poll(lambda: len(dash_app.registry) == 1)
+    assert severe_logs(dash_duo) == []
