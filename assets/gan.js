@@ -38,6 +38,18 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       }
       return null;
     },
+    /* Your own data: a file over the limit is refused here, before it travels (the server
+       checks everything else); a file within it goes on to the server's command. */
+    checkUpload: function (contents, filename, limit) {
+      if (typeof contents !== "string") return [window.dash_clientside.no_update, window.dash_clientside.no_update];
+      var bytes = Math.floor((contents.length - contents.indexOf(",") - 1) * 3 / 4);
+      if (bytes > limit) {
+        return [window.dash_clientside.no_update,
+                "Not used: " + filename + " is " + (bytes / 1e6).toFixed(1) + " MB; at most " + (limit / 1e6) +
+                " MB. Your run is unchanged."];
+      }
+      return [{contents: contents, filename: filename}, "Reading " + filename + "…"];
+    },
     /* Fetch a download the server has made a ticket for (an attachment: the page stays). */
     download: function (url) {
       if (typeof url === "string" && url.indexOf("/download/") === 0) {

@@ -8,9 +8,9 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
-from gan_core.targets import KIND_ARCHITECTURES, TARGETS
+from gan_core.targets import KIND_ARCHITECTURES, TARGETS, get_target, is_custom
 
 
 class ConfigError(ValueError):
@@ -32,6 +32,7 @@ class Field:
     choices: tuple[str, ...] | None = None
     log: bool = False  # shown on a log scale (learning rates)
     step: float | None = None
+    also: Callable[[Any], bool] | None = None  # values accepted beyond `choices` (your own data's ids)
 
     def describe_range(self) -> str:
         if self.choices is not None:
@@ -51,7 +52,7 @@ class Field:
         """Turn `value` (from JSON, a URL or a form) into this field's type, or raise."""
         label, got = self.label, clip_repr(value)
         if self.kind is str:
-            if not isinstance(value, str) or value not in (self.choices or ()):
+            if not isinstance(value, str) or (value not in (self.choices or ()) and not (self.also and self.also(value))):
                 raise ConfigError(f"{label} must be {self.describe_range()}; got {got}", self.name)
             return value
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
@@ -99,7 +100,7 @@ DCGAN_MAX_NODES = 64  # the letters tutorial's own width; twice that would be 27
 
 FIELDS: tuple[Field, ...] = (
     Field("target", str, "x2", "Which real distribution the generator learns to imitate.",
-          choices=tuple(TARGETS)),
+          choices=tuple(TARGETS), also=is_custom),
     Field("latent_size", int, 5, "Size of the random noise vector fed to the generator.", 1, 128),
     Field("latent_dist", str, "uniform",
           "Distribution of the generator's noise: gaussian N(0, 1), uniform on [-1, 1], or "
@@ -206,7 +207,7 @@ class RunConfig:
     def __post_init__(self) -> None:
         for f in FIELDS:
             object.__setattr__(self, f.name, f.coerce(getattr(self, f.name)))
-        kind = TARGETS[self.target].kind
+        kind = get_target(self.target).kind
         if self.architecture not in KIND_ARCHITECTURES[kind]:
             raise ConfigError(f"architecture {self.architecture} is not available for {kind} targets "
                               f"such as {self.target}; choose {' or '.join(KIND_ARCHITECTURES[kind])}",

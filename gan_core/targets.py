@@ -7,6 +7,7 @@ run's own `numpy.random.Generator`, so runs are reproducible and independent.
 """
 from __future__ import annotations
 
+import collections
 import threading
 from dataclasses import dataclass, field
 from typing import Callable
@@ -44,6 +45,8 @@ class Target:
     loader: Callable[[], tuple[np.ndarray, np.ndarray, tuple[str, ...]]] | None = field(default=None, repr=False)
     # data that may be absent from this machine: None when present, else how to add it
     missing: Callable[[], str | None] = field(default=lambda: None, repr=False)
+    # a person's own points (gan_core.data.custom): the reference of the metrics
+    data: np.ndarray | None = field(default=None, repr=False, compare=False, hash=False)
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return np.asarray(self.sampler(rng, n), dtype=np.float32).reshape(n, self.dim)
@@ -195,8 +198,31 @@ _ALL = [
 TARGETS: dict[str, Target] = {t.id: t for t in _ALL}
 
 
+# People's own data (gan_core.data.custom), by id, the most recent last; bounded.
+CUSTOM: "collections.OrderedDict[str, Target]" = collections.OrderedDict()
+CUSTOM_KEPT = 64
+_custom_lock = threading.Lock()
+
+
+def add_custom(target: Target) -> None:
+    with _custom_lock:
+        CUSTOM[target.id] = target
+        while len(CUSTOM) > CUSTOM_KEPT:
+            CUSTOM.popitem(last=False)
+
+
+def is_custom(target_id: object) -> bool:
+    with _custom_lock:
+        return isinstance(target_id, str) and target_id in CUSTOM
+
+
 def get_target(target_id: str) -> Target:
     try:
         return TARGETS[target_id]
     except KeyError:
-        raise KeyError(f"unknown target {target_id!r}; choose from {', '.join(TARGETS)}") from None
+        pass
+    with _custom_lock:
+        found = CUSTOM.get(target_id) if isinstance(target_id, str) else None
+    if found is None:
+        raise KeyError(f"unknown target {target_id!r}; choose from {', '.join(TARGETS)}")
+    return found

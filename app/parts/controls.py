@@ -12,6 +12,8 @@ settings first and the buttons last: the user's last intent wins.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 import os
 import secrets
@@ -26,10 +28,11 @@ from app.parts import advanced, compare, export, gallery
 from app.parts.live import charts_switch as live_charts_switch
 from app.registry import RegistryFull
 from app.status import render_status
-from gan_core import TARGETS, ConfigError, RunConfig, SessionError
+from gan_core import TARGETS, ConfigError, RunConfig, SessionError, get_target
+from gan_core.data import custom
 from gan_core.config import ALIASES, FIELD_BY_NAME, Field, clip_repr
 from gan_core.links import config_to_query
-from gan_core.recommended import RECOMMENDED, changes_for
+from gan_core.recommended import RECOMMENDED, YOUR_DATA, changes_for
 
 # Speeds a person can pick, in iterations per second; None: as fast as the machine goes.
 SPEEDS: tuple[float | None, ...] = (2, 10, 50, 200, 1000, 5000, None)
@@ -137,17 +140,24 @@ def seed_layout(seed: int | None = None) -> html.Div:
 def layout(settings) -> html.Div:
     """The panel showing a page's settings (app.parts.share.PageSettings: from its link)."""
     config = settings.config
-    targets = list(TARGETS.values())
     speed_marks = {i: ("max" if s is None else f"{s / 1000:g}k" if s >= 1000 else f"{s:g}") for i, s in enumerate(SPEEDS)}
     return html.Div([
         gallery.layout(),
         html.Div([
             html.Label("Target distribution", htmlFor=ids.TARGET, id="target-label", className="control-label"),
             dcc.Dropdown(id=ids.TARGET, value=config.target, clearable=False, searchable=False,
-                         options=[_target_option(t) for t in targets],
-                         className="dropdown"),
+                         options=target_options(config), className="dropdown"),
             html.P("What G learns to imitate. New networks; a running run goes on.", id="target-help",
                    className="hint"),
+            dcc.Upload(id=ids.UPLOAD, className="upload", multiple=False, accept=".csv,.txt,text/csv,text/plain",
+                       children=html.Span(["Your own data: drop a CSV of x, y points here or ",
+                                           html.U("choose a file")],
+                                          title=f"A CSV file of 2-D points, one per row (a header line is "
+                                                f"optional): at most {custom.MAX_BYTES // 1_000_000} MB and "
+                                                f"{custom.MAX_ROWS:,} rows. It becomes the real data of this run "
+                                                "only.")),
+            html.P(id=ids.UPLOAD_NOTE, className="hint", role="status"),
+            dcc.Store(id=ids.UPLOAD_CHECKED),
         ], className="control"),
         *[_slider(spec, config) for spec in SLIDERS],
         html.Div([
@@ -166,6 +176,15 @@ def layout(settings) -> html.Div:
         advanced.networks_layout(),
         advanced.layout(config),
     ], className="controls-panel")
+
+
+def target_options(config) -> list[dict]:
+    """Every listed target, and the run's own data when it trains on some."""
+    options = [_target_option(t) for t in TARGETS.values()]
+    if config.target not in TARGETS:
+        t = get_target(config.target)
+        options.append({"label": html.Span(t.label, title=t.description), "value": t.id, "title": t.description})
+    return options
 
 
 def _target_option(t) -> dict:
@@ -190,8 +209,8 @@ def run_buttons() -> html.Div:
 
 
 def recommendation_words(target: str) -> str:
-    own = RECOMMENDED[target][0]
-    label = TARGETS[target].label
+    own = RECOMMENDED.get(target, YOUR_DATA)[0]
+    label = get_target(target).label
     if not own:
         return f"{label}, with the default settings"
     words = ", ".join(f"{k.replace('_', ' ')} {format_value(v) if isinstance(v, (int, float)) else v}"
@@ -253,6 +272,16 @@ def register(app, registry) -> None:
     box_outputs = [Output(spec.box_id, "value", allow_duplicate=True) for spec in SLIDERS]
     n = len(SLIDERS)
 
+    app.clientside_callback(
+        f"function (contents, filename) {{ return window.dash_clientside.gan.checkUpload(contents, filename, "
+        f"{custom.MAX_BYTES}); }}",
+        Output(ids.UPLOAD_CHECKED, "data"),
+        Output(ids.UPLOAD_NOTE, "children", allow_duplicate=True),
+        Input(ids.UPLOAD, "contents"),
+        State(ids.UPLOAD, "filename"),
+        prevent_initial_call=True,
+    )
+
     @app.callback(
         Output(ids.NOTICE, "data"),
         Output(ids.STATUS, "children", allow_duplicate=True),
@@ -260,31 +289,36 @@ def register(app, registry) -> None:
         Output(ids.TICK, "disabled", allow_duplicate=True),
         Output(ids.SEED, "value", allow_duplicate=True),
         Output(ids.RUN_QUERY, "data", allow_duplicate=True),
+        Output(ids.TARGET, "options"),
+        Output(ids.TARGET, "value"),
+        Output(ids.UPLOAD_NOTE, "children"),
         *slider_outputs, *box_outputs,
         *advanced.outputs(),
         Input(ids.START, "n_clicks"), Input(ids.PAUSE, "n_clicks"), Input(ids.RESET, "n_clicks"),
         Input(ids.TARGET, "value"), Input(ids.SPEED, "value"), Input(ids.SEED, "value"),
+        Input(ids.UPLOAD_CHECKED, "data"),
         *slider_inputs, *box_inputs,
         *advanced.inputs(),
         State(ids.SEED_PIN, "value"),
         State(ids.SESSION, "data"),
         prevent_initial_call=True,
     )
-    def command(_start, _pause, _reset, target, speed, seed, *rest):
+    def command(_start, _pause, _reset, target, speed, seed, upload, *rest):
         slider_values, box_values = rest[:n], rest[n:2 * n]
         advanced_values, pin, sid = rest[2 * n:]
         fields = advanced.ordered_fields()
-        keep = (no_update,) * (2 + 2 * n) + ([no_update] * len(fields),)
+        keep = (no_update,) * (5 + 2 * n) + ([no_update] * len(fields),)
         session = registry.get(sid)
         if session is None:
             return (no_update, "Your session has ended (idle too long or the server restarted). Reload the page.",
                     no_update, True, *keep)
         sliders_out, boxes_out = [no_update] * n, [no_update] * n
-        seed_out = no_update
+        seed_out = options_out = target_out = upload_note = no_update
         notices = []
         triggers = _ordered_triggers()
-        if triggers == [ids.SEED] and seed == session.config.seed:
-            raise PreventUpdate  # the page showing the run's seed (on opening), not a command
+        if (triggers == [ids.SEED] and seed == session.config.seed) or (
+                triggers == [ids.TARGET] and target == session.config.target):
+            raise PreventUpdate  # the page showing the run's own seed or target, not a command
         for trigger in triggers:
             try:
                 if trigger == ids.START:
@@ -302,7 +336,18 @@ def register(app, registry) -> None:
                         raise ConfigError(f"speed must be a position from 0 to {len(SPEEDS) - 1}; "
                                           f"got {clip_repr(speed)}", "speed")
                     session.set_speed(SPEEDS[speed])
+                elif trigger == ids.UPLOAD_CHECKED:
+                    upload_note = ""
+                    data = _your_data(upload)
+                    session.configure(message=f"Training on {data.label}: {len(data.data):,} points",
+                                      **changes_for(data.id))
+                    options_out, target_out = target_options(session.config), data.id
+                    upload_note = f"{data.label}: {len(data.data):,} points, the real data of this run."
+                    for i, spec in enumerate(SLIDERS):
+                        sliders_out[i], boxes_out[i] = spec.shown(session.config)
                 elif trigger == ids.TARGET:
+                    if target == session.config.target:
+                        continue  # the page showing the run's target (after your data came in)
                     if not isinstance(target, str) or target not in TARGETS:
                         raise ConfigError(f"target must be one of the listed distributions; got {clip_repr(target)}",
                                           "target")
@@ -325,6 +370,8 @@ def register(app, registry) -> None:
                     _apply_slider(session, trigger, slider_values, box_values, sliders_out, boxes_out)
             except RegistryFull as exc:
                 notices.append(str(exc))
+            except custom.DataError as exc:
+                upload_note = f"Not used: {exc}. Your run is unchanged."
             except (ConfigError, SessionError) as exc:
                 notices.append(f"Not applied: {exc}")
         notices += compare.follow(registry, sid, session, triggers, client_address())
@@ -334,7 +381,20 @@ def register(app, registry) -> None:
         # Re-enable ticking after any command: the tick redraws and stops itself when idle.
         # The advanced panel always shows what the run uses (a refused value is put back).
         return (notice, render_status(snap, notice), str(snap.iteration), False, seed_out,
-                run_query(session.config, session.speed), *sliders_out, *boxes_out, advanced.shown(session.config))
+                run_query(session.config, session.speed), options_out, target_out, upload_note, *sliders_out, *boxes_out, advanced.shown(session.config))
+
+
+def _your_data(upload):
+    """The points of a checked upload (the browser has already refused files over the size
+    limit), kept as a target of their own; DataError says what is wrong."""
+    if not isinstance(upload, dict) or not isinstance(upload.get("contents"), str):
+        raise custom.DataError("that upload could not be read")
+    contents, name = upload["contents"], str(upload.get("filename") or "your file")[:60]
+    try:
+        raw = base64.b64decode(contents.split(",", 1)[1] if "," in contents else "", validate=True)
+    except (binascii.Error, ValueError):
+        raise custom.DataError(f"{name} could not be read") from None
+    return custom.register(custom.parse_csv(raw), label=f"your data ({name})")
 
 
 def _apply_advanced(session, name: str, fields, values) -> None:

@@ -175,7 +175,10 @@ def register(app, registry) -> None:
     def show_view_options(target):
         """The curve options only where there are curves; the surface, arrows and manifold
         where the samples are points in a plane."""
-        kind = TARGETS[target].kind if isinstance(target, str) and target in TARGETS else None
+        try:
+            kind = get_target(target).kind if isinstance(target, str) else None
+        except KeyError:
+            kind = None
         return ({"display": "block" if kind == "sequence" else "none"},
                 {"display": "flex" if kind in ("function", "points") else "none"})
 

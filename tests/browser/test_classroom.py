@@ -215,3 +215,46 @@ def test_compare_trains_a_second_run_beside_the_first_with_a_setting_changed(das
     poll(lambda: not dash_duo.find_element("#compare-area").is_displayed())
     poll(lambda: len(dash_app.registry) == 1)
     assert severe_logs(dash_duo) == []
+
+
+def _upload(duo, path):
+    duo.find_element("#upload-data input[type='file']").send_keys(str(path))
+
+
+def test_an_uploaded_csv_becomes_the_real_data_and_a_bad_one_changes_nothing(dash_duo, dash_app, tmp_path):
+    session = open_page(dash_duo, dash_app)
+    rng = np.random.default_rng(0)
+    points = np.concatenate([rng.normal((4, 4), 0.3, (300, 2)), rng.normal((-4, -4), 0.3, (300, 2))])
+    good = tmp_path / "two.csv"
+    good.write_text("x,y\n" + "\n".join(f"{x:.4f},{y:.4f}" for x, y in points))
+    _upload(dash_duo, good)
+    poll(lambda: session.config.target.startswith("data-"))
+    poll(lambda: "your data (two.csv)" in dash_duo.find_element("#target-function").text)
+    assert "600 points" in dash_duo.find_element("#upload-note").text
+    def real_x():
+        return dash_duo.driver.execute_script(
+            "var g = document.querySelector('#samples-graph .js-plotly-plot'); return g.data[0].x;")
+    poll(lambda: min(real_x()) < -3 and max(real_x()) > 3)  # the plot shows the uploaded clusters
+    shown = session.snapshot().real
+    assert np.abs(shown[:, None, :] - points[None, :, :]).max(axis=2).min(axis=1).max() < 1e-3  # uploaded points
+    mine = session.config
+    dash_duo.find_element("#start-button").click()
+    poll(lambda: counter(dash_duo) > 200)
+    dash_duo.find_element("#pause-button").click()
+    poll(lambda: "W1" in status(dash_duo) or "JS" in status(dash_duo))
+
+    bad_files = {"notes.csv": ("hello there\nthis is not data\n", "is not numbers"),
+                 "nan.csv": ("x,y\n" + "1,nan\n" * 20, "not a finite number"),
+                 "three.csv": ("1,2,3\n" * 20, "found rows of 3")}
+    for name, (text, words) in bad_files.items():
+        path = tmp_path / name
+        path.write_text(text)
+        _upload(dash_duo, path)
+        poll(lambda: "Not used" in dash_duo.find_element("#upload-note").text
+             and words in dash_duo.find_element("#upload-note").text)
+        assert session.config == mine
+    big = tmp_path / "big.csv"
+    big.write_text("1.000000001,2.000000001\n" * 210_000)  # 5 MB
+    _upload(dash_duo, big)
+    poll(lambda: "5.0 MB" in dash_duo.find_element("#upload-note").text)
+    assert session.config == mine and session.snapshot().iteration > 200

@@ -1,0 +1,105 @@
+"""A person's own data: 2-D points from a CSV file or drawn with the mouse, kept as a target of
+its own (kind `points`) under an unguessable id, so that only the page that made it names it.
+
+The samples are the points themselves, drawn with replacement; the metrics use them as the
+reference (sliced W1, KL and JS on a grid over their own bounds). At most `KEPT` sets are
+kept on a server, the oldest forgotten first.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import secrets
+
+import numpy as np
+
+from gan_core.targets import Target, add_custom
+
+MAX_BYTES = 1_000_000
+MAX_ROWS = 20_000
+MIN_ROWS = 10
+
+
+class DataError(ValueError):
+    """The data cannot be used; the message says why, in words for the page."""
+
+
+def parse_csv(raw: bytes) -> np.ndarray:
+    """Rows of 2 numbers (x, y), a header line optional: an (n, 2) float array, or DataError."""
+    if len(raw) > MAX_BYTES:
+        raise DataError(f"the file is {len(raw) / 1e6:.1f} MB; at most {MAX_BYTES / 1e6:g} MB")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataError("the file is not text (a CSV of numbers is expected)") from None
+    try:
+        rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    except csv.Error as exc:
+        raise DataError(f"the file is not a readable CSV ({exc})") from None
+    if rows and not _numeric(rows[0]):
+        rows = rows[1:]  # a header
+    if not rows:
+        raise DataError("the file holds no rows of numbers")
+    if len(rows) > MAX_ROWS:
+        raise DataError(f"the file has {len(rows):,} rows; at most {MAX_ROWS:,}")
+    for k, row in enumerate(rows, start=1):
+        if not _numeric(row):
+            raise DataError(f"row {k} is not numbers: {', '.join(c.strip()[:20] for c in row)[:60]}")
+    widths = {len(r) for r in rows}
+    if widths != {2}:
+        width = max(widths, key=lambda w: sum(len(r) == w for r in rows))
+        if widths == {1} or width == 1:
+            raise DataError("the rows hold one number each; 2-D points (x, y) are needed, two columns")
+        raise DataError(f"every row must hold two numbers, x and y; found rows of {', '.join(map(str, sorted(widths)))}")
+    values = []
+    for k, row in enumerate(rows, start=1):
+        try:
+            x, y = (float(c) for c in row)
+        except ValueError:
+            raise DataError(f"row {k} is not two numbers: {', '.join(c.strip()[:20] for c in row)}") from None
+        if not (math.isfinite(x) and math.isfinite(y)):
+            raise DataError(f"row {k} holds a value that is not a finite number ({row[0].strip()}, {row[1].strip()})")
+        values.append((x, y))
+    return check_points(np.asarray(values, dtype=np.float64))
+
+
+def _numeric(row) -> bool:
+    try:
+        [float(c) for c in row]
+    except ValueError:
+        return False
+    return True
+
+
+def check_points(points: np.ndarray) -> np.ndarray:
+    points = np.asarray(points, dtype=np.float64)
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise DataError("2-D points (x, y) are needed")
+    if len(points) < MIN_ROWS:
+        raise DataError(f"at least {MIN_ROWS} points are needed; got {len(points)}")
+    if len(points) > MAX_ROWS:
+        raise DataError(f"at most {MAX_ROWS:,} points; got {len(points):,}")
+    if not np.all(np.isfinite(points)):
+        raise DataError("every value must be a finite number")
+    if np.ptp(points, axis=0).max() == 0:
+        raise DataError("all the points are the same point; a GAN needs a spread to learn")
+    return points
+
+
+def register(points: np.ndarray, label: str = "your data") -> Target:
+    """The points as a target of their own; its id names it (and only it) from now on."""
+    points = check_points(points).astype(np.float32)
+    points.setflags(write=False)
+    low, high = points.min(axis=0), points.max(axis=0)
+    centre, half = (low + high) / 2, np.maximum((high - low) / 2, 1e-3) * 1.15
+
+    def sampler(rng, n):
+        return points[rng.integers(0, len(points), n)]
+
+    target = Target(f"data-{secrets.token_hex(8)}", label,
+                    f"{label[:1].upper()}{label[1:]}: {len(points):,} points of your own, drawn with replacement.",
+                    "points", 2, (float(centre[0] - half[0]), float(centre[0] + half[0])),
+                    (float(centre[1] - half[1]), float(centre[1] + half[1])), sampler, data=points)
+    add_custom(target)
+    return target
