@@ -42,6 +42,7 @@ GALLERY = "preset-gallery"
 COMPARE = "compare-button"
 UPLOAD = "upload-data"
 DOWNLOAD_SAMPLES, DOWNLOAD_GENERATOR, DOWNLOAD_RUN = "download-samples", "download-generator", "download-run"
+DRAW, USE_DRAWING = "draw-data", "use-drawing"
 UPLOAD_NOTE = "upload-note"  # what became of an uploaded file
 UPLOAD_CHECKED = "upload-checked"  # an upload the browser found small enough, for the server
 SHARE_LINK = "share-link"  # the link to this run, shown once copied

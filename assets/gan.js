@@ -50,6 +50,23 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       }
       return [{contents: contents, filename: filename}, "Reading " + filename + "…"];
     },
+    /* Draw your data, as in GAN Lab: the samples plot takes freehand strokes (Plotly's own
+       drawing tool); "Use drawing" sends them to the server, which makes points along them. */
+    drawMode: function () {
+      var gd = document.querySelector("#samples-graph .js-plotly-plot");
+      if (!gd || !window.Plotly) return "The plot is not ready yet.";
+      window.Plotly.relayout(gd, {dragmode: "drawopenpath", shapes: [],
+                                  newshape: {line: {color: "#d62728", width: 5}, opacity: 0.8}});
+      return "Draw strokes on the plot with the mouse (each stroke a line of real data), then press Use drawing.";
+    },
+    useDrawing: function () {
+      var gd = document.querySelector("#samples-graph .js-plotly-plot");
+      var shapes = (gd && gd.layout && gd.layout.shapes) || [];
+      var strokes = shapes.map(function (s) { return s.path; }).filter(function (p) { return typeof p === "string"; });
+      if (!strokes.length) return [window.dash_clientside.no_update, "Press Draw your data and draw on the plot first."];
+      window.Plotly.relayout(gd, {dragmode: "zoom", shapes: []});
+      return [{strokes: strokes, filename: "your drawing"}, "Reading your drawing…"];
+    },
     /* Fetch a download the server has made a ticket for (an attachment: the page stays). */
     download: function (url) {
       if (typeof url === "string" && url.indexOf("/download/") === 0) {

@@ -19,7 +19,7 @@ import os
 import secrets
 from dataclasses import dataclass
 
-from dash import Input, Output, State, callback_context, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, State, callback_context, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 from flask import request
 
@@ -156,6 +156,13 @@ def layout(settings) -> html.Div:
                                                 f"optional): at most {custom.MAX_BYTES // 1_000_000} MB and "
                                                 f"{custom.MAX_ROWS:,} rows. It becomes the real data of this run "
                                                 "only.")),
+            html.Div([
+                html.Button("Draw your data", id=ids.DRAW, n_clicks=0, className="btn-small",
+                            title="Draw strokes on the samples plot with the mouse, as in GAN Lab; then press Use "
+                                  "drawing: points along your strokes become the real data."),
+                html.Button("Use drawing", id=ids.USE_DRAWING, n_clicks=0, className="btn-small",
+                            title="Make the strokes drawn on the plot the real data of this run."),
+            ], className="draw-buttons"),
             html.P(id=ids.UPLOAD_NOTE, className="hint", role="status"),
             dcc.Store(id=ids.UPLOAD_CHECKED),
         ], className="control"),
@@ -243,6 +250,7 @@ def client_address() -> str:
 
 
 _BUTTONS = (ids.START, ids.PAUSE, ids.RESET)
+DRAWN_SPREAD = 0.015  # the noise around drawn strokes, as a share of the plot's width
 
 
 _ADVANCED = "advanced:"  # an advanced setting's trigger: this prefix and the field's name
@@ -272,6 +280,19 @@ def register(app, registry) -> None:
     box_outputs = [Output(spec.box_id, "value", allow_duplicate=True) for spec in SLIDERS]
     n = len(SLIDERS)
 
+    app.clientside_callback(
+        ClientsideFunction(namespace="gan", function_name="drawMode"),
+        Output(ids.UPLOAD_NOTE, "children", allow_duplicate=True),
+        Input(ids.DRAW, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="gan", function_name="useDrawing"),
+        Output(ids.UPLOAD_CHECKED, "data", allow_duplicate=True),
+        Output(ids.UPLOAD_NOTE, "children", allow_duplicate=True),
+        Input(ids.USE_DRAWING, "n_clicks"),
+        prevent_initial_call=True,
+    )
     app.clientside_callback(
         f"function (contents, filename) {{ return window.dash_clientside.gan.checkUpload(contents, filename, "
         f"{custom.MAX_BYTES}); }}",
@@ -338,7 +359,7 @@ def register(app, registry) -> None:
                     session.set_speed(SPEEDS[speed])
                 elif trigger == ids.UPLOAD_CHECKED:
                     upload_note = ""
-                    data = _your_data(upload)
+                    data = _your_data(upload, session)
                     session.configure(message=f"Training on {data.label}: {len(data.data):,} points",
                                       **changes_for(data.id))
                     options_out, target_out = target_options(session.config), data.id
@@ -384,9 +405,14 @@ def register(app, registry) -> None:
                 run_query(session.config, session.speed), options_out, target_out, upload_note, *sliders_out, *boxes_out, advanced.shown(session.config))
 
 
-def _your_data(upload):
+def _your_data(upload, session):
     """The points of a checked upload (the browser has already refused files over the size
-    limit), kept as a target of their own; DataError says what is wrong."""
+    limit) or of strokes drawn on the plot, kept as a target of their own; DataError says what
+    is wrong."""
+    if isinstance(upload, dict) and "strokes" in upload:
+        x0, x1 = get_target(session.config.target).x_range
+        points = custom.from_strokes(upload["strokes"], spread=DRAWN_SPREAD * (x1 - x0), seed=session.config.seed)
+        return custom.register(points, label="your drawing")
     if not isinstance(upload, dict) or not isinstance(upload.get("contents"), str):
         raise custom.DataError("that upload could not be read")
     contents, name = upload["contents"], str(upload.get("filename") or "your file")[:60]

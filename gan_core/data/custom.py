@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import secrets
 
 import numpy as np
@@ -85,6 +86,45 @@ def check_points(points: np.ndarray) -> np.ndarray:
     if np.ptp(points, axis=0).max() == 0:
         raise DataError("all the points are the same point; a GAN needs a spread to learn")
     return points
+
+
+MAX_STROKES = 50
+DRAWN_POINTS = 1000
+_NUMBER_PAIR = re.compile(r"(-?[0-9.]+(?:e-?[0-9]+)?)\s*,\s*(-?[0-9.]+(?:e-?[0-9]+)?)")
+
+
+def from_strokes(strokes, spread: float, n: int = DRAWN_POINTS, seed: int = 0) -> np.ndarray:
+    """Points along strokes drawn with the mouse (SVG paths "M x,y L x,y …", as Plotly's
+    drawing tools write them), as GAN Lab makes a drawn distribution: `n` points spread over
+    the strokes by length, each moved by Gaussian noise of `spread`."""
+    if not isinstance(strokes, list) or not strokes:
+        raise DataError("draw at least one stroke on the plot first")
+    if len(strokes) > MAX_STROKES:
+        raise DataError(f"at most {MAX_STROKES} strokes; got {len(strokes)}")
+    lines = []
+    for stroke in strokes:
+        if not isinstance(stroke, str) or len(stroke) > 50_000:
+            raise DataError("a stroke could not be read")
+        xy = np.array([(float(a), float(b)) for a, b in _NUMBER_PAIR.findall(stroke)], dtype=np.float64)
+        if len(xy) == 0 or not np.all(np.isfinite(xy)):
+            raise DataError("a stroke could not be read")
+        lines.append(xy)
+    lengths = [np.linalg.norm(np.diff(xy, axis=0), axis=1) for xy in lines]
+    totals = np.array([seg.sum() + spread for seg in lengths])  # a dot still gets its share
+    rng = np.random.default_rng(seed)
+    counts = rng.multinomial(n, totals / totals.sum())
+    out = []
+    for xy, seg, k in zip(lines, lengths, counts):
+        if len(xy) == 1 or seg.sum() == 0:
+            out.append(np.repeat(xy[:1], k, axis=0))
+            continue
+        at = rng.uniform(0, seg.sum(), k)
+        cum = np.concatenate([[0.0], np.cumsum(seg)])
+        i = np.clip(np.searchsorted(cum, at, side="right") - 1, 0, len(seg) - 1)
+        t = ((at - cum[i]) / np.where(seg[i] > 0, seg[i], 1.0))[:, None]
+        out.append(xy[i] + t * (xy[i + 1] - xy[i]))
+    points = np.concatenate(out) + rng.normal(0.0, spread, (n, 2))
+    return check_points(points)
 
 
 def register(points: np.ndarray, label: str = "your data") -> Target:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import keras
 import numpy as np
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 from tests.browser.conftest import counter, fake_points, open_page, poll, severe_logs, status, trace_lengths
@@ -258,3 +259,24 @@ def test_an_uploaded_csv_becomes_the_real_data_and_a_bad_one_changes_nothing(das
     _upload(dash_duo, big)
     poll(lambda: "5.0 MB" in dash_duo.find_element("#upload-note").text)
     assert session.config == mine and session.snapshot().iteration > 200
+
+
+def test_a_distribution_drawn_with_the_mouse_becomes_the_real_data(dash_duo, dash_app):
+    session = open_page(dash_duo, dash_app)
+    dash_duo.find_element("#draw-data").click()
+    poll(lambda: "Draw strokes" in dash_duo.find_element("#upload-note").text)
+    # The stroke as Plotly's drawing tool records it (selenium's pointer cannot drive that
+    # tool's drag layer in headless Chromium): an open path across the plot, in data units.
+    assert dash_duo.driver.execute_script(
+        "var g = document.querySelector('#samples-graph .js-plotly-plot');"
+        "return g.layout.dragmode;") == "drawopenpath"
+    dash_duo.driver.execute_script(
+        "var g = document.querySelector('#samples-graph .js-plotly-plot');"
+        "Plotly.relayout(g, {shapes: [{type: 'path', path: 'M-0.4,0.3L-0.2,0.2L0,0.15L0.2,0.2L0.4,0.3'}]});")
+    dash_duo.find_element("#use-drawing").click()
+    poll(lambda: session.config.target.startswith("data-"))
+    poll(lambda: "your drawing" in dash_duo.find_element("#target-function").text)
+    real = session.snapshot().real
+    assert np.ptp(real[:, 0]) > 3 * np.ptp(real[:, 1]) * 0.5  # wider than tall, like the stroke
+    dash_duo.find_element("#start-button").click()
+    poll(lambda: counter(dash_duo) > 100)
