@@ -19,6 +19,7 @@ Sampler = Callable[[np.random.Generator, int], np.ndarray]
 # The network types each kind can train (the config's `architecture` field is checked here).
 KIND_ARCHITECTURES: dict[str, tuple[str, ...]] = {
     "function": ("mlp",), "points": ("mlp",), "sequence": ("mlp", "conv"), "image": ("mlp", "conv", "dcgan"),
+    "values": ("mlp",),  # 1-D: a person's own numbers
 }
 
 

@@ -150,12 +150,12 @@ def layout(settings) -> html.Div:
             html.P("What G learns to imitate. New networks; a running run goes on.", id="target-help",
                    className="hint"),
             dcc.Upload(id=ids.UPLOAD, className="upload", multiple=False, accept=".csv,.txt,text/csv,text/plain",
-                       children=html.Span(["Your own data: drop a CSV of x, y points here or ",
+                       children=html.Span(["Your own data: drop a CSV of numbers or of x, y points here or ",
                                            html.U("choose a file")],
-                                          title=f"A CSV file of 2-D points, one per row (a header line is "
-                                                f"optional): at most {custom.MAX_BYTES // 1_000_000} MB and "
-                                                f"{custom.MAX_ROWS:,} rows. It becomes the real data of this run "
-                                                "only.")),
+                                          title=f"A CSV file of 1-D values (one column) or 2-D points (x, y), one "
+                                                f"per row (a header line is optional): at most "
+                                                f"{custom.MAX_BYTES // 1_000_000} MB and {custom.MAX_ROWS:,} rows. "
+                                                "It becomes the real data of this run only.")),
             html.Div([
                 html.Button("Draw your data", id=ids.DRAW, n_clicks=0, className="btn-small",
                             title="Draw strokes on the samples plot with the mouse, as in GAN Lab; then press Use "
@@ -360,10 +360,11 @@ def register(app, registry) -> None:
                 elif trigger == ids.UPLOAD_CHECKED:
                     upload_note = ""
                     data = _your_data(upload, session)
-                    session.configure(message=f"Training on {data.label}: {len(data.data):,} points",
+                    words = "values" if data.dim == 1 else "points"
+                    session.configure(message=f"Training on {data.label}: {len(data.data):,} {words}",
                                       **changes_for(data.id))
                     options_out, target_out = target_options(session.config), data.id
-                    upload_note = f"{data.label}: {len(data.data):,} points, the real data of this run."
+                    upload_note = f"{data.label}: {len(data.data):,} {words}, the real data of this run."
                     for i, spec in enumerate(SLIDERS):
                         sliders_out[i], boxes_out[i] = spec.shown(session.config)
                 elif trigger == ids.TARGET:

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from app.views import curves, images, points
+from app.views import curves, images, points, values
 
-VIEWS: dict[str, ModuleType] = {"function": points, "points": points, "sequence": curves, "image": images}
+VIEWS: dict[str, ModuleType] = {"function": points, "points": points, "sequence": curves, "image": images,
+                                "values": values}
 
 
 def view_for(target) -> ModuleType:

@@ -1,5 +1,6 @@
-"""A person's own data: 2-D points from a CSV file or drawn with the mouse, kept as a target of
-its own (kind `points`) under an unguessable id, so that only the page that made it names it.
+"""A person's own data: 2-D points (kind `points`) or 1-D values (kind `values`) from a CSV
+file, or points drawn with the mouse, kept as a target of its own under an unguessable id, so
+that only the page that made it names it.
 
 The samples are the points themselves, drawn with replacement; the metrics use them as the
 reference (sliced W1, KL and JS on a grid over their own bounds). At most `KEPT` sets are
@@ -48,20 +49,15 @@ def parse_csv(raw: bytes) -> np.ndarray:
         if not _numeric(row):
             raise DataError(f"row {k} is not numbers: {', '.join(c.strip()[:20] for c in row)[:60]}")
     widths = {len(r) for r in rows}
-    if widths != {2}:
-        width = max(widths, key=lambda w: sum(len(r) == w for r in rows))
-        if widths == {1} or width == 1:
-            raise DataError("the rows hold one number each; 2-D points (x, y) are needed, two columns")
-        raise DataError(f"every row must hold two numbers, x and y; found rows of {', '.join(map(str, sorted(widths)))}")
+    if widths not in ({1}, {2}):
+        raise DataError("every row must hold one number (values) or two (x and y); found rows of "
+                        + ", ".join(map(str, sorted(widths))))
     values = []
     for k, row in enumerate(rows, start=1):
-        try:
-            x, y = (float(c) for c in row)
-        except ValueError:
-            raise DataError(f"row {k} is not two numbers: {', '.join(c.strip()[:20] for c in row)}") from None
-        if not (math.isfinite(x) and math.isfinite(y)):
-            raise DataError(f"row {k} holds a value that is not a finite number ({row[0].strip()}, {row[1].strip()})")
-        values.append((x, y))
+        numbers = tuple(float(c) for c in row)
+        if not all(math.isfinite(v) for v in numbers):
+            raise DataError(f"row {k} holds a value that is not a finite number ({', '.join(c.strip() for c in row)})")
+        values.append(numbers)
     return check_points(np.asarray(values, dtype=np.float64))
 
 
@@ -75,8 +71,8 @@ def _numeric(row) -> bool:
 
 def check_points(points: np.ndarray) -> np.ndarray:
     points = np.asarray(points, dtype=np.float64)
-    if points.ndim != 2 or points.shape[1] != 2:
-        raise DataError("2-D points (x, y) are needed")
+    if points.ndim != 2 or points.shape[1] not in (1, 2):
+        raise DataError("values (one column) or 2-D points (x, y) are needed")
     if len(points) < MIN_ROWS:
         raise DataError(f"at least {MIN_ROWS} points are needed; got {len(points)}")
     if len(points) > MAX_ROWS:
@@ -128,7 +124,8 @@ def from_strokes(strokes, spread: float, n: int = DRAWN_POINTS, seed: int = 0) -
 
 
 def register(points: np.ndarray, label: str = "your data") -> Target:
-    """The points as a target of their own; its id names it (and only it) from now on."""
+    """The points (or values: one column) as a target of their own; its id names it (and only
+    it) from now on."""
     points = check_points(points).astype(np.float32)
     points.setflags(write=False)
     low, high = points.min(axis=0), points.max(axis=0)
@@ -137,9 +134,12 @@ def register(points: np.ndarray, label: str = "your data") -> Target:
     def sampler(rng, n):
         return points[rng.integers(0, len(points), n)]
 
+    dim = points.shape[1]
+    words = "values" if dim == 1 else "points"
+    x_range = (float(centre[0] - half[0]), float(centre[0] + half[0]))
+    y_range = (float(centre[1] - half[1]), float(centre[1] + half[1])) if dim == 2 else (0.0, 1.0)
     target = Target(f"data-{secrets.token_hex(8)}", label,
-                    f"{label[:1].upper()}{label[1:]}: {len(points):,} points of your own, drawn with replacement.",
-                    "points", 2, (float(centre[0] - half[0]), float(centre[0] + half[0])),
-                    (float(centre[1] - half[1]), float(centre[1] + half[1])), sampler, data=points)
+                    f"{label[:1].upper()}{label[1:]}: {len(points):,} {words} of your own, drawn with replacement.",
+                    "points" if dim == 2 else "values", dim, x_range, y_range, sampler, data=points)
     add_custom(target)
     return target

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from gan_core.kinds import images, points, sequences
+from gan_core.kinds import images, points, sequences, values
 from gan_core.targets import KIND_ARCHITECTURES, Target
 
-KINDS: dict[str, ModuleType] = {"function": points, "points": points, "sequence": sequences, "image": images}
+KINDS: dict[str, ModuleType] = {"function": points, "points": points, "sequence": sequences, "image": images,
+                                "values": values}
 
 assert set(KINDS) <= set(KIND_ARCHITECTURES)
 

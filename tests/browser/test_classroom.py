@@ -280,3 +280,17 @@ def test_a_distribution_drawn_with_the_mouse_becomes_the_real_data(dash_duo, das
     assert np.ptp(real[:, 0]) > 3 * np.ptp(real[:, 1]) * 0.5  # wider than tall, like the stroke
     dash_duo.find_element("#start-button").click()
     poll(lambda: counter(dash_duo) > 100)
+
+
+def test_an_uploaded_column_of_numbers_is_learned_as_values(dash_duo, dash_app, tmp_path):
+    session = open_page(dash_duo, dash_app)
+    path = tmp_path / "heights.csv"
+    path.write_text("height\n" + "\n".join(f"{v:.3f}" for v in np.random.default_rng(1).normal(170, 8, 500)))
+    _upload(dash_duo, path)
+    poll(lambda: session.config.target.startswith("data-") and "500 values" in dash_duo.find_element("#upload-note").text)
+    poll(lambda: dash_duo.driver.execute_script(
+        "var g = document.querySelector('#samples-graph .js-plotly-plot'); return g.data[0].type;") == "histogram")
+    dash_duo.find_element("#start-button").click()
+    poll(lambda: counter(dash_duo) > 300)
+    poll(lambda: "W1" in status(dash_duo))
+    assert severe_logs(dash_duo) == []

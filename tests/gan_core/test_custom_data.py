@@ -13,7 +13,8 @@ from gan_core.recommended import recommended_config
     (b"hello\nworld\n", "is not numbers"),
     (b"x,y\n" + b"1,nan\n" * 20, "not a finite number"),
     (b"1,2,3\n" * 20, "found rows of 3"),
-    (b"1\n" * 20, "one number each"),
+    (b"1\n" * 20, "the same point"),
+    (b"1,2\n3\n" * 10, "found rows of 1, 2"),
     (b"1,2\n" * 5, "at least 10 points"),
     (b"1,2\n" * 20, "the same point"),
     (b"1,2\n" * 20_001, "at most 20,000"),
@@ -46,3 +47,17 @@ def test_your_data_is_a_target_the_engine_learns():
     gan.train(4000)
     after = compute_metrics(target, gan.generate(1000))["wasserstein"]
     assert after < 0.3 * before, (before, after)
+
+
+def test_one_column_is_values_that_the_engine_learns_as_a_distribution():
+    from gan_core.gan import GAN
+
+    values = np.random.default_rng(0).normal(2.0, 0.5, 400)
+    target = register(parse_csv(("value\n" + "\n".join(f"{v:.4f}" for v in values)).encode()))
+    assert target.kind == "values" and target.dim == 1
+    gan = GAN(recommended_config(target.id, seed=2))
+    assert gan.explain(target.data[:10], gan.generate(10)) is None  # no plane to shade
+    before = compute_metrics(target, gan.generate(1000))["wasserstein"]
+    gan.train(3000)
+    after = compute_metrics(target, gan.generate(1000))["wasserstein"]
+    assert after < 0.2 * before, (before, after)
