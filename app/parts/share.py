@@ -21,7 +21,7 @@ from app.registry import RegistryFull
 from app.parts.controls import DEFAULT_SPEED_INDEX, SPEEDS, new_seed, run_query
 from app.parts.live import CHARTS
 from app.parts.toggles import TOGGLE_DEFAULTS, TOGGLES
-from gan_core import RunConfig, get_target
+from gan_core import TARGETS, RunConfig, get_target
 from gan_core.config import clip_repr
 from gan_core.links import config_from_query, has_seed
 
@@ -58,7 +58,11 @@ def read(query: Mapping[str, Any]) -> PageSettings:
     """A page's settings from its query string (as Dash pages hands it over: str, or a list
     for a repeated name)."""
     config, params, problems = config_from_query(query)
-    if get_target(config.target).missing():
+    if config.target not in TARGETS:  # your data belongs to the page that loaded it
+        problems.append("a link cannot carry someone's own data (it stays with the page that loaded it); "
+                        "the target stays x2")
+        config, _, _ = config_from_query({k: v for k, v in query.items() if k != "target"})
+    elif get_target(config.target).missing():
         problems.append(f"{get_target(config.target).label} is not on this server; the target stays x2")
         config, _, _ = config_from_query({k: v for k, v in query.items() if k != "target"})
     speed = DEFAULT_SPEED_INDEX

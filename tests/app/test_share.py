@@ -39,3 +39,14 @@ def test_every_gallery_entry_is_a_link_to_its_preset_without_a_seed():
         config, others, problems = config_from_query(query)
         assert problems == [] and others == {}
         assert config == preset.config.replace(seed=0), preset.title
+
+
+def test_a_link_never_carries_someones_own_data():
+    import numpy as np
+
+    from gan_core.data.custom import register
+
+    mine = register(np.random.default_rng(0).normal(size=(50, 2)))
+    s = share.read({"target": mine.id, "latent_size": "3"})
+    assert s.config.target == "x2" and s.config.latent_size == 3
+    assert any("own data" in p for p in s.problems)
