@@ -209,12 +209,15 @@ class SessionRegistry:
             return next((c for c, owner in self._codes.items() if owner == sid), None)
 
     def presented(self, code: object) -> tuple[TrainingSession | None, str]:
-        """The session a code shows, or None and why (ended, or never was). Does not count
-        as the presenter's page calling in: followers keep nobody's run alive."""
+        """The session a code shows, or None and why (ended, or never was). A run being
+        watched is in use: its followers keep it from being paused as idle when the
+        presenter's own tab sleeps in the background (browsers slow a hidden tab's timers to
+        once a minute), and from being dropped."""
         code = normalise_code(code)
         with self._lock:
             sid = self._codes.get(code) if code else None
             if sid is not None and sid in self._sessions:
+                self._seen[sid] = self._clock()
                 return self._sessions[sid], ""
             if code in self._ended:
                 return None, self._ended[code]

@@ -165,3 +165,52 @@ def test_networks_are_built_ahead_for_a_bounded_number_of_waiting_tabs():
         assert reg.get(reg.create()).started or _wait(lambda: len(reg._prepared) == 2)
     finally:
         reg.close_all()
+
+
+def test_a_presentation_code_shows_one_run_until_it_ends_and_says_why():
+    from app.registry import CODE_ALPHABET, CODE_LENGTH, normalise_code, pretty_code
+
+    clock = Clock()
+    reg = SessionRegistry(max_sessions=2, factory=_lazy, precompile=False, idle_pause_seconds=30,
+                          evict_seconds=60, clock=clock)
+    try:
+        teacher = reg.create()
+        code = reg.present(teacher)
+        assert len(code) == CODE_LENGTH and set(code) <= set(CODE_ALPHABET) and reg.present(teacher) == code
+        assert reg.presented(pretty_code(code).lower())[0] is reg.get(teacher)  # as typed from a projector
+        assert reg.presented("ABCD-EFGH") == (None, reg.presented("nonsense")[1])
+        assert normalise_code({"code": code}) == "" and reg.presented(None)[0] is None
+        # followers keep a watched run from being dropped while the teacher's tab sleeps
+        clock.now = 50
+        reg.presented(code)
+        clock.now = 100
+        reg.sweep()
+        assert reg.presented(code)[0] is not None
+        reg.stop_presenting(teacher)
+        session, why = reg.presented(code)
+        assert session is None and "stopped presenting" in why
+        assert reg.stats()["presenting"] == 0 and len(reg) == 1  # followers are not sessions
+        code = reg.present(teacher)
+        clock.now = 500
+        reg.sweep()  # the teacher's page is gone: so is the presentation
+        assert reg.presented(code) == (None, "The presenter's page has closed, so the presentation has ended.")
+    finally:
+        reg.close_all()
+
+
+def test_a_tabs_run_b_is_its_own_session_and_goes_with_the_tab():
+    from gan_core import RunConfig
+
+    reg = SessionRegistry(max_sessions=4, factory=_lazy, precompile=False)
+    try:
+        a = reg.create()
+        config = reg.get(a).config.replace(learning_rate=0.01)
+        b = reg.compare(a, {"learning_rate": "0.01"}, config)
+        assert len(reg) == 2 and b.config == config and reg.partner(a)[1] is b
+        assert reg.compare(a, {"loss": "lsgan"}, config.replace(loss="lsgan")) is b and b.config.loss == "lsgan"
+        reg.end_compare(a)
+        assert reg.partner(a) is None and len(reg) == 1
+        with pytest.raises(KeyError):
+            reg.compare("no-such-tab", {}, RunConfig())
+    finally:
+        reg.close_all()
