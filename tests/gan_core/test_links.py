@@ -36,11 +36,11 @@ def test_each_bad_value_falls_back_on_its_own_and_says_why():
         {"target": "ring8", "latent_size": "abc", "learning-rate": "1e-3", "batch_size": "5000",
          "loss": "magic", "controls": "hidden"})
     assert config.target == "ring8" and config.g_learning_rate == 1e-3 == config.d_learning_rate
-    assert config.latent_size == recommended_config("ring8").latent_size and config.batch_size == 64
+    assert config.latent_size == recommended_config("ring8").latent_size and config.batch_size == 128
     assert others == {"controls": "hidden"}
     assert len(problems) == 3
     assert any("latent size" in p and "'abc'" in p for p in problems)
-    assert any("batch size" in p and "stays 64" in p for p in problems)
+    assert any("batch size" in p and "stays 128" in p for p in problems)
 
 
 def test_an_unknown_target_and_a_repeated_name_are_refused_with_a_message():

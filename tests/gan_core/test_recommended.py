@@ -33,7 +33,7 @@ def test_a_recommendation_starts_from_the_defaults_and_keeps_the_seed():
 
 
 def test_an_objective_says_what_is_missing():
-    assert objective("ring8")["modes_covered"] == ("min", 8)
+    assert objective("ring8")["modes_covered"] == ("min", 7)
     assert shortfalls("ring8", {"modes_covered": 8, "high_quality_share": 0.9}) == []
     (missing,) = shortfalls("ring8", {"modes_covered": 6, "high_quality_share": 0.9})
-    assert "modes_covered 6" in missing and "at least 8" in missing
+    assert "modes_covered 6" in missing and "at least 7" in missing
