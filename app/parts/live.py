@@ -111,18 +111,21 @@ def register(app, registry) -> None:
         State(ids.SESSION, "data"),
         State(ids.TICK, "disabled"),
         State(ids.VIEW, "data"),
+        State(ids.NOTICE, "data"),
         prevent_initial_call=True,
     )
-    def heartbeat(_n, sid, tick_disabled, view):
+    def heartbeat(_n, sid, tick_disabled, view, notice):
         """Ticking again when the run goes on, or when the page shows an older publication
-        than the session's: a tick that was in flight when a command answered can land after
-        it, put back the older status and stop ticking (the run idle)."""
+        or notice than the latest: a tick that was in flight when a command answered can land
+        after it, put back the older status (without the command's "Not applied") and stop
+        ticking (the run idle)."""
         session = registry.get(sid)  # marks the tab alive
         if session is None:
             return no_update
         running = session.state == "running"
-        drawn = view.get("version") if isinstance(view, dict) else None
-        stale = drawn != session.snapshot(since=1 << 62).version
+        view = view if isinstance(view, dict) else {}
+        stale = (view.get("version") != session.snapshot(since=1 << 62).version
+                 or view.get("notice", "") != (notice if isinstance(notice, str) else ""))
         return False if tick_disabled and (running or stale) else no_update
 
     @app.callback(
@@ -237,7 +240,8 @@ def draw(session, view, notice: str, big: bool, options: frozenset, moment=None)
     kind = view_for(target)
     newest = max([p.iteration for p in snap.history[-1:] + snap.quality[-1:]], default=last)
     drawn_options = sorted(options)
-    new_view = {"run": snap.run_id, "version": snap.version, "last": newest, "options": drawn_options}
+    new_view = {"run": snap.run_id, "version": snap.version, "last": newest, "options": drawn_options,
+                "notice": notice}
     status = render_status(snap, notice)
     if view.get("run") != snap.run_id:  # first draw, or a reset: whole figures
         _, new_view["smooth"] = accuracy_extension(snap.history)
@@ -248,7 +252,7 @@ def draw(session, view, notice: str, big: bool, options: frozenset, moment=None)
                       quality_figure(kind.quality_lines(target), target.id, snap.quality, big), None,
                       str(snap.iteration), status, stop, new_view), snap, True, False)
     redraw = view.get("options") != drawn_options  # the samples drawn another way
-    if view.get("version") == snap.version and not redraw:
+    if view.get("version") == snap.version and not redraw and view.get("notice", "") == notice:
         return Drawn((no_update,) * 9 + (stop, no_update), snap, False, True)
     smooth = view.get("smooth") if _pair(view.get("smooth")) else [None, None]
     accuracy, new_view["smooth"] = accuracy_extension(snap.history, smooth)

@@ -160,7 +160,8 @@ def register(app, registry) -> None:
     def open_session(_path, search, sid):
         """The tab's run, with the settings of the page's link: a new tab gets a new session;
         a tab that follows a link to other settings (a preset of the gallery, Back) keeps its
-        session, reset to them. Without a seed in the link the run draws its own."""
+        session, reset to them (and stops comparing: the new page shows no run B). Without a
+        seed in the link the run draws its own."""
         settings = read(_parse_qs(search))
         session = registry.get(sid)
         if session is None:
@@ -171,6 +172,7 @@ def register(app, registry) -> None:
                 return None, True, str(exc), no_update, no_update, no_update
             session = registry.get(sid)
         else:
+            registry.end_compare(sid)  # the page drawn anew has no run B: neither has the tab
             sid = no_update
         seed = settings.config.seed if settings.seeded else None
         wanted = settings.config.replace(seed=session.config.seed if seed is None else seed)

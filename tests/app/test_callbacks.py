@@ -311,3 +311,28 @@ def test_a_set_not_on_the_server_is_listed_disabled_and_refused(client_and_regis
     payload = json.dumps(_command(client, sid, "target-function", **{"target-function": "mnist"}).get_json())
     assert "Not applied" in payload and "mnist.npz" in payload
     assert reg.get(sid).config == before
+
+
+def test_the_heartbeat_redraws_a_status_that_lost_its_notice(client_and_registry):
+    """A tick in flight when a command answered "Not applied" can land after it and put back
+    the status without the notice; the heartbeat sees the page's drawn notice is not the
+    latest and starts a tick, which draws it."""
+    client, reg = client_and_registry
+    sid = reg.create()
+    deps = client.get("/_dash-dependencies").get_json()
+    spec = next(d for d in deps if any(i["id"] == "heartbeat" for i in d["inputs"]))
+    version = reg.get(sid).snapshot(since=1 << 62).version
+    values = {"session-id": sid, "tick": True, "notice": "Not applied: learning rate must be a number"}
+
+    def beat(drawn_notice):
+        state = [{"id": d["id"], "property": d["property"],
+                  "value": {"version": version, "notice": drawn_notice} if d["id"] == "view-state"
+                  else values[d["id"]]} for d in spec["state"]]
+        return client.post("/_dash-update-component", json={
+            "output": spec["output"], "outputs": {"id": "tick", "property": "disabled"},
+            "inputs": [{"id": "heartbeat", "property": "n_intervals", "value": 3}], "state": state,
+            "changedPropIds": ["heartbeat.n_intervals"]})
+
+    assert beat("").get_json()["response"]["tick"]["disabled"] is False
+    reply = beat(values["notice"])  # drawn as it stands: nothing to do
+    assert reply.status_code == 204 or "disabled" not in reply.get_data(as_text=True), reply.get_data(as_text=True)
