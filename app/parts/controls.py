@@ -12,8 +12,6 @@ settings first and the buttons last: the user's last intent wins.
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import math
 import os
 import secrets
@@ -418,8 +416,8 @@ def _your_data(upload, session):
         raise custom.DataError("that upload could not be read")
     contents, name = upload["contents"], str(upload.get("filename") or "your file")[:60]
     try:
-        raw = base64.b64decode(contents.split(",", 1)[1] if "," in contents else "", validate=True)
-    except (binascii.Error, ValueError):
+        raw = export.uploaded_bytes(contents)
+    except ValueError:
         raise custom.DataError(f"{name} could not be read") from None
     return custom.register(custom.parse_csv(raw), label=f"your data ({name})")
 

@@ -100,13 +100,23 @@ def _chunks(data: bytes, size: int = 1 << 16):
         yield data[start:start + size]
 
 
+def uploaded_bytes(contents) -> bytes:
+    """The bytes of a dcc.Upload's `contents` (a data URL); ValueError when it is not one."""
+    if not isinstance(contents, str) or "," not in contents:
+        raise ValueError("not a data URL")
+    try:
+        return base64.b64decode(contents.split(",", 1)[1], validate=True)
+    except binascii.Error:
+        raise ValueError("not base64") from None
+
+
 def read_run(contents, filename) -> RunConfig:
     """The settings of an uploaded run's JSON, or ConfigError saying what is wrong with it."""
     if not isinstance(contents, str) or "," not in contents:
         raise ConfigError("that upload was empty or not a file")
     try:
-        raw = base64.b64decode(contents.split(",", 1)[1], validate=True)
-    except (binascii.Error, ValueError):
+        raw = uploaded_bytes(contents)
+    except ValueError:
         raise ConfigError("that upload could not be read") from None
     if len(raw) > MAX_RUN_BYTES:
         raise ConfigError(f"a run's JSON is at most {MAX_RUN_BYTES // 1000:,} KB; that file is larger")

@@ -147,6 +147,5 @@ def register(app, registry) -> None:
         version = session.snapshot(since=1 << 62).version
         key = (id(session), version, _view_key(view))
         drawn = cache.get(key, lambda: live.draw(session, view, "", True, FOLLOWER_VIEWS))
-        stop_ticking, new_view = drawn.outputs[-2], drawn.outputs[-1]
-        del stop_ticking  # a follower keeps ticking while paused: the presenter may start again
-        return (*drawn.outputs[:-2], False, new_view)
+        # a follower keeps ticking while the run is paused: the presenter may start again
+        return (*drawn.outputs[:-2], False, drawn.outputs[-1])

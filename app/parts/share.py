@@ -103,8 +103,7 @@ def problems_notice(problems) -> str:
 
 def page_query(run: dict, views, charts, large, smooth, controls_shown: bool) -> str:
     """The whole link's query: the run's part, then the page's switches where not default."""
-    params = dict(run) if isinstance(run, dict) else {}
-    params = {str(k): str(v) for k, v in params.items()}
+    params = {str(k): str(v) for k, v in run.items()} if isinstance(run, dict) else {}
     for toggle, name in TOGGLES:
         on = isinstance(views.get(toggle), list) and "on" in views.get(toggle)
         if on != TOGGLE_DEFAULTS[toggle]:
