@@ -40,6 +40,12 @@ def render_status(snap, notice: str = "") -> list:
         many = snap.off_axes >= 0.1 * len(snap.fake)
         parts.append(html.Span(f"{snap.off_axes} of {len(snap.fake)} fakes are off the plot",
                                className="warning" if many else "stat"))
+    halflife = snap.config.lr_halflife
+    if halflife and snap.iteration > 0:
+        share = 0.5 ** (snap.iteration / halflife)
+        parts.append(_stat(f"learning rates annealed to {share:.3g} of their setting",
+                           f"Annealing: both learning rates halve every {halflife:,} iterations "
+                           f"(lr halflife), so G settles sharply on what it has found."))
     lr = max(snap.config.g_learning_rate, snap.config.d_learning_rate)
     if lr < SLOW_LEARNING_RATE and snap.state in ("idle", "running", "paused"):
         parts.append(html.Span(f"learning very slowly at learning rate {lr:g}: the fakes will barely move; "

@@ -1,4 +1,4 @@
-"""Headless command line: `train`, `targets`, `bench`.
+"""Headless command line: `train`, `targets`, `recommended`, `paper`, `bench`.
 
 Every RunConfig field is also a flag (kebab-case), generated from `FIELDS`. Bad arguments
 exit with status 2 and one line on stderr, before any training starts.
@@ -108,6 +108,22 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--seeds", type=_positive_int("seeds", 100), default=5, help="seeds 0 to N-1 (default 5)")
     rec.add_argument("--steps", type=_positive_int("steps", MAX_STEPS), default=10_000,
                      help="iterations per run (default 10,000)")
+
+    paper = sub.add_parser("paper", help="the mode-collapse table of the PacGAN paper: its rows beside ours")
+    paper.add_argument("--json", action="store_true", help="print one JSON object")
+    paper.add_argument("--trials", type=_positive_int("trials", 100), default=10,
+                       help="trials (seeds 0 to N-1) per row (default 10, as the paper)")
+    paper.add_argument("--targets", default="pacgan-ring,pacgan-grid",
+                       help="comma-separated: pacgan-ring, pacgan-grid (default both)")
+    paper.add_argument("--steps", type=_positive_int("steps", MAX_STEPS), default=None,
+                       help="iterations per trial (default: each target's recommended length)")
+    paper.add_argument("--packings", default="1,2,4",
+                       help="the packing rows beside the recommended preset, comma-separated from 1 to 4 "
+                            "(default 1,2,4; 'none' for the recommended row alone)")
+    paper.add_argument("--samples-dir", metavar="DIR",
+                       help="write each recommended trial's evaluated samples as DIR/<target>-<trial>.csv")
+    paper.add_argument("--parallel", type=_positive_int("parallel", 8), default=2,
+                       help="trials trained at once (default 2: one a core)")
 
     bench = sub.add_parser("bench", help="engine against the tutorial-style Keras loop")
     bench.add_argument("--json", action="store_true")
@@ -312,6 +328,35 @@ def cmd_recommended(args: argparse.Namespace) -> int:
     return 0 if report["passed"] == report["runs"] else 1
 
 
+def cmd_paper(args: argparse.Namespace) -> int:
+    from gan_core.paper import PAPER
+
+    targets = [t.strip() for t in args.targets.split(",") if t.strip()]
+    unknown = [t for t in targets if t not in PAPER]
+    if unknown or not targets:
+        raise UsageError(f"--targets: the paper's table has {', '.join(PAPER)}; got {args.targets!r}")
+    try:
+        packings = [] if args.packings.strip() == "none" else [int(p) for p in args.packings.split(",") if p.strip()]
+    except ValueError:
+        raise UsageError(f"--packings must be numbers from 1 to 4 separated by commas, or 'none'; "
+                         f"got {args.packings!r}") from None
+    if any(not 1 <= p <= 4 for p in packings):
+        raise UsageError(f"--packings must each be from 1 to 4; got {args.packings!r}")
+    if args.samples_dir:
+        if not os.path.isdir(args.samples_dir):
+            raise UsageError(f"--samples-dir: folder {args.samples_dir!r} does not exist")
+        if not os.access(args.samples_dir, os.W_OK):
+            raise UsageError(f"--samples-dir: folder {args.samples_dir!r} is not writable")
+
+    from gan_core.paper import format_table, run_table
+
+    report = run_table(targets, args.trials, steps=args.steps, samples_dir=args.samples_dir,
+                       packings=packings, parallel=args.parallel,
+                       log=lambda line: print(line, file=sys.stderr, flush=True))
+    print(json.dumps(_jsonable(report)) if args.json else format_table(report))
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from gan_core.bench import run_bench
 
@@ -327,7 +372,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         status = {"train": cmd_train, "targets": cmd_targets, "bench": cmd_bench,
-                  "recommended": cmd_recommended}[args.command](args)
+                  "recommended": cmd_recommended, "paper": cmd_paper}[args.command](args)
         sys.stdout.flush()
         return status
     except UsageError as exc:

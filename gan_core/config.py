@@ -36,7 +36,10 @@ class Field:
 
     def describe_range(self) -> str:
         if self.choices is not None:
-            return "one of " + ", ".join(self.choices)
+            listed = ", ".join(self.choices)
+            if len(listed) > 120:  # a message stays a line: the first few, and how many in all
+                listed = ", ".join(self.choices[:8]) + f" … ({len(self.choices)} in all)"
+            return "one of " + listed
         return f"{_fmt(self.low)} to {_fmt(self.high)}"
 
     @property
@@ -96,6 +99,7 @@ OPTIMIZERS = ("adam", "rmsprop", "sgd")
 LATENT_DISTS = ("gaussian", "uniform", "uniform01")
 ARCHITECTURES = ("mlp", "conv", "dcgan")
 
+PACKABLE_KINDS = ("function", "points", "values")  # D's MLP takes m samples side by side
 DCGAN_MAX_NODES = 64  # the letters tutorial's own width; twice that would be 27 M parameters
 
 FIELDS: tuple[Field, ...] = (
@@ -126,6 +130,10 @@ FIELDS: tuple[Field, ...] = (
           choices=("linear", "tanh")),
     Field("g_learning_rate", float, 1e-3, "Generator learning rate.", 1e-5, 1.0, log=True),
     Field("d_learning_rate", float, 1e-3, "Discriminator learning rate.", 1e-5, 1.0, log=True),
+    Field("lr_halflife", int, 0,
+          "Learning-rate annealing: both learning rates halve every this many iterations (0: they "
+          "stay as set). Once G has found the modes, smaller steps let it settle on them sharply.",
+          0, 1_000_000),
     Field("g_optimizer", str, "adam", "Optimizer of the generator.", choices=OPTIMIZERS),
     Field("d_optimizer", str, "adam", "Optimizer of the discriminator.", choices=OPTIMIZERS),
     Field("beta1", float, 0.5, "Adam's first-moment decay (beta 1).", 0.0, 0.999, step=0.01),
@@ -142,6 +150,10 @@ FIELDS: tuple[Field, ...] = (
           "Adaptive balance, as the letters tutorial trains: D skips its update while its accuracy "
           "on the batch is at least this, G skips its update while D catches no more than 1 minus "
           "this of G's fakes. 0: off, both always train.", 0.0, 0.99, step=0.01),
+    Field("packing", int, 1,
+          "PacGAN's packing: D sees this many samples at once and judges them together, so a "
+          "G that repeats itself is caught (1: one sample at a time, the usual GAN). Points only.",
+          1, 4),
     Field("label_smoothing", float, 0.0,
           "One-sided label smoothing: real labels become 1 minus this.", 0.0, 0.3, step=0.01),
     Field("seed", int, 0, "Random seed: the same seed and settings give the same run.", 0, 2**31 - 1),
@@ -193,6 +205,7 @@ class RunConfig:
     g_output: str = _default("g_output")
     g_learning_rate: float = _default("g_learning_rate")
     d_learning_rate: float = _default("d_learning_rate")
+    lr_halflife: int = _default("lr_halflife")
     g_optimizer: str = _default("g_optimizer")
     d_optimizer: str = _default("d_optimizer")
     beta1: float = _default("beta1")
@@ -201,6 +214,7 @@ class RunConfig:
     d_steps: int = _default("d_steps")
     d_pretrain: int = _default("d_pretrain")
     balance: float = _default("balance")
+    packing: int = _default("packing")
     label_smoothing: float = _default("label_smoothing")
     seed: int = _default("seed")
 
@@ -217,6 +231,9 @@ class RunConfig:
                 raise ConfigError(f"{FIELD_BY_NAME[name].label} must be at most {DCGAN_MAX_NODES} for the dcgan "
                                   f"architecture (the letters tutorial's 6.7 M parameters); got {getattr(self, name)}",
                                   name)
+        if self.packing > 1 and kind not in PACKABLE_KINDS:
+            raise ConfigError(f"packing works for point targets; {self.target} is a {kind} target, so packing "
+                              f"must be 1; got {self.packing}", "packing")
         if self.balance and not 0.5 <= self.balance:
             raise ConfigError(f"balance must be 0 (off) or from 0.5 to 0.99; got {self.balance:g}", "balance")
 

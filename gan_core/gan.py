@@ -112,7 +112,10 @@ class GAN:
         self.g_opt = OptimizerState.create(cfg.g_optimizer, cfg.g_learning_rate, self.G.trainable_variables)
         self.d_opt = OptimizerState.create(cfg.d_optimizer, cfg.d_learning_rate, self.D.trainable_variables)
         self.max_chunk = max_chunk(cfg, self.target.dim)
-        self._real = np.zeros((self.max_chunk, cfg.d_steps, cfg.batch_size, self.target.dim), np.float32)
+        # D's real samples: fresh draws, or a fixed training set drawn once for this seed
+        self._draw_real = self.target.training_sampler(cfg.seed)
+        self._real = np.zeros((self.max_chunk, cfg.d_steps, cfg.batch_size * cfg.packing, self.target.dim),
+                              np.float32)
         self.fixed_z = self.latent(VIEW_SAMPLES)  # one batch, so the fake dots move smoothly
         self.iteration = 0
         self.pretrained = 0  # D-only steps done of cfg.d_pretrain
@@ -149,6 +152,12 @@ class GAN:
         self.g_opt.learning_rate.assign(g)
         self.d_opt.learning_rate.assign(d)
         self.cfg = self.cfg.replace(g_learning_rate=g, d_learning_rate=d)
+
+    def annealing(self) -> float:
+        """The share of the set learning rates in use now: 1, or less once `lr_halflife`
+        has halved them (counted in iterations)."""
+        halflife = self.cfg.lr_halflife
+        return 0.5 ** (self.iteration / halflife) if halflife else 1.0
 
     @property
     def compiled(self) -> bool:
@@ -190,8 +199,8 @@ class GAN:
         return result
 
     def _chunk(self, k: int, train_g: bool = True) -> ChunkResult:
-        flat = self.target.sample(self.rng, k * self.cfg.d_steps * self.cfg.batch_size)
-        self._real[:k] = flat.reshape(k, self.cfg.d_steps, self.cfg.batch_size, self.target.dim)
+        flat = self._draw_real(self.rng, k * self.cfg.d_steps * self.cfg.batch_size * self.cfg.packing)
+        self._real[:k] = flat.reshape(self._real[:k].shape)
         seed = int(self.rng.integers(0, 2**62))
         d, g, finite, d_share, g_share = self._step.chunk(
             *self._state, self._real, tf.constant(k), tf.constant(seed, tf.int64), tf.constant(train_g))
@@ -227,10 +236,12 @@ class GAN:
         rows, cols = latent_grid(self.cfg.latent_size, self.cfg.latent_dist)
         z = rows.reshape(-1, self.cfg.latent_size) if cols is None else \
             np.concatenate([rows, cols]).reshape(-1, self.cfg.latent_size)
-        shown = np.asarray(fake[:ARROWS], np.float32)
+        m = self.cfg.packing  # a packed D judges whole packs: the arrows' fakes make whole packs
+        shown = np.asarray(fake[:ARROWS - ARROWS % m], np.float32)
+        real = np.asarray(real[:len(real) - len(real) % m], np.float32)
         g_w, d_w, _, _, g_nt, d_nt = self._state
         grid_s, real_s, fake_s, manifold, push = (t.numpy() for t in self._step.explain(
-            g_w, d_w, g_nt, d_nt, grid, np.asarray(real, np.float32), shown, z))
+            g_w, d_w, g_nt, d_nt, grid, real, shown, z))
         real_mean, fake_mean = float(real_s.mean()), float(fake_s.mean())
         surface = self.loss.realness(grid_s.reshape(len(ys), len(xs)), real_mean, fake_mean)
         lines = len(rows)
@@ -240,7 +251,8 @@ class GAN:
 
     def evaluate(self, n: int = EVALUATE_SAMPLES) -> dict[str, float]:
         """D accuracy on n fresh real and n fresh fake samples (the tutorial used 100 + 100)."""
-        real_s, fake_s, threshold = self._scores(self.target.sample(self.rng, n), self.latent(n))
+        n -= n % self.cfg.packing  # whole packs: a packed D's accuracy is on packs
+        real_s, fake_s, threshold = self._scores(self._draw_real(self.rng, n), self.latent(n))
         return {"d_accuracy_real": float((real_s > threshold).mean()),
                 "d_accuracy_fake": float((fake_s <= threshold).mean())}
 
@@ -330,7 +342,7 @@ def build_networks(cfg: RunConfig):
 
 
 def max_chunk(cfg: RunConfig, dim: int) -> int:
-    per_iteration = cfg.d_steps * cfg.batch_size * dim
+    per_iteration = cfg.d_steps * cfg.batch_size * cfg.packing * dim
     return int(max(1, min(512, _MAX_CHUNK_VALUES // per_iteration)))
 
 
@@ -367,10 +379,18 @@ class SharedStep:
         G, D = build_networks(cfg)
         loss = LOSSES[cfg.loss]
         B, L, steps = cfg.batch_size, cfg.latent_size, cfg.d_steps
+        M, width = cfg.packing, get_target(cfg.target).dim * cfg.packing  # PacGAN: B packs of M samples
         smoothing, beta1 = float(cfg.label_smoothing), float(cfg.beta1)
         g_kind, d_kind = cfg.g_optimizer, cfg.d_optimizer
         dist = cfg.latent_dist
         balance = float(cfg.balance)
+        halflife = float(cfg.lr_halflife)
+
+        def annealed(lr, updates, per_iteration=1):
+            """The learning rate after this many updates: halved every `lr_halflife` iterations."""
+            if not halflife:
+                return lr
+            return lr * tf.pow(0.5, tf.cast(updates, tf.float32) / (per_iteration * halflife))
         fixed_cut = loss.threshold
 
         def latent(shape, seed):
@@ -383,6 +403,10 @@ class SharedStep:
 
         def d_call(d, d_nt, x, training=True):
             return D.stateless_call(d, d_nt, x, training=training)
+
+        def pack(x):
+            """Samples side by side in packs of M (consecutive samples: their order is random)."""
+            return x if M == 1 else tf.reshape(x, (-1, width))
 
         def penalty(d, d_nt, real, fake, seed):
             eps = tf.random.stateless_uniform((B, 1), seed)
@@ -398,9 +422,10 @@ class SharedStep:
             with tf.GradientTape() as tape:
                 tape.watch(g)
                 fake, g_nt = g_call(g, g_nt, z)
-                scores, d_nt = d_call(d, d_nt, fake)
+                scores, d_nt = d_call(d, d_nt, pack(fake))
                 g_loss = loss.g_loss(scores)
             grads = tape.gradient(g_loss, g)
+            g_lr = annealed(g_lr, g_step)
             if not balance or force:
                 g, g_slots = apply(g_kind, beta1, g, grads, g_slots, g_lr, g_step)
                 return g, g_slots, g_step + 1, g_nt, d_nt, g_loss, tf.constant(1.0)
@@ -428,19 +453,20 @@ class SharedStep:
             while i < n:
                 base = tf.cast(i, tf.int64) * (2 * steps + 1)
                 for j in range(steps):
-                    z = latent((B, L), tf.stack([seed, base + 2 * j]))
+                    z = latent((B * M, L), tf.stack([seed, base + 2 * j]))
                     with tf.GradientTape() as tape:
                         tape.watch(d)
                         fake, g_nt = g_call(g, g_nt, z)
+                        real_packs, fake_packs = pack(real[i, j]), pack(fake)
                         # One pass over real and fake together: half the ops of two passes.
-                        scores, d_nt = d_call(d, d_nt, tf.concat([real[i, j], fake], 0))
+                        scores, d_nt = d_call(d, d_nt, tf.concat([real_packs, fake_packs], 0))
                         d_loss = loss.d_loss(scores[:B], scores[B:], smoothing)
                         if loss.gradient_penalty:
                             d_loss += loss.gradient_penalty * penalty(
-                                d, d_nt, real[i, j], fake, tf.stack([seed, base + 2 * j + 1]))
+                                d, d_nt, real_packs, fake_packs, tf.stack([seed, base + 2 * j + 1]))
                     grads = tape.gradient(d_loss, d)
                     if not balance:
-                        d, d_slots = apply(d_kind, beta1, d, grads, d_slots, d_lr, d_step)
+                        d, d_slots = apply(d_kind, beta1, d, grads, d_slots, annealed(d_lr, d_step, steps), d_step)
                         d_step += 1
                         d_done += 1.0
                     else:
@@ -452,10 +478,11 @@ class SharedStep:
                                           + tf.reduce_mean(tf.cast(fake_s <= cut, tf.float32)))
                         go = accuracy < balance
                         d, d_slots, d_step = tf.cond(
-                            go, lambda: (*apply(d_kind, beta1, d, grads, d_slots, d_lr, d_step), d_step + 1),
+                            go, lambda: (*apply(d_kind, beta1, d, grads, d_slots, annealed(d_lr, d_step, steps),
+                                                d_step), d_step + 1),
                             lambda: (d, d_slots, d_step))
                         d_done += tf.cast(go, tf.float32) / steps
-                z = latent((2 * B, L), tf.stack([seed, base + 2 * steps]))
+                z = latent((2 * B * M, L), tf.stack([seed, base + 2 * steps]))
                 g, g_slots, g_step, g_nt, d_nt, g_loss, g_went = tf.cond(
                     train_g,
                     lambda: g_update(g, g_slots, g_step, g_nt, d, d_nt, z, g_lr, cut),
@@ -482,7 +509,8 @@ class SharedStep:
             g_nt = [v.read_value() for v in g_nt_vars]
             d_nt = [v.read_value() for v in d_nt_vars]
             fake, _ = g_call(g, g_nt, z, training=False)
-            return d_call(d, d_nt, real, training=False)[0], d_call(d, d_nt, fake, training=False)[0]
+            return (d_call(d, d_nt, pack(real), training=False)[0],
+                    d_call(d, d_nt, pack(fake), training=False)[0])
 
         @tf.function(reduce_retracing=True)
         def generate(g_vars, g_nt_vars, z):
@@ -494,7 +522,7 @@ class SharedStep:
         def judge(d_vars, d_nt_vars, x):
             d = [v.read_value() for v in d_vars]
             d_nt = [v.read_value() for v in d_nt_vars]
-            return d_call(d, d_nt, x, training=False)[0]
+            return d_call(d, d_nt, tf.tile(x, [1, M]), training=False)[0]  # a pack of copies
 
         @tf.function(reduce_retracing=True)
         def g_only(g_vars, d_vars, g_opt, d_opt, g_nt_vars, d_nt_vars, seed):
@@ -504,7 +532,7 @@ class SharedStep:
             g_nt = [v.read_value() for v in g_nt_vars]
             d_nt = [v.read_value() for v in d_nt_vars]
             g_lr, g_step, g_slots = g_opt[0].read_value(), g_opt[1].read_value(), [v.read_value() for v in g_opt[2:]]
-            z = latent((2 * B, L), tf.stack([seed, tf.constant(0, tf.int64)]))
+            z = latent((2 * B * M, L), tf.stack([seed, tf.constant(0, tf.int64)]))
             g, g_slots, g_step, g_nt, d_nt, g_loss, _ = g_update(g, g_slots, g_step, g_nt, d, d_nt, z, g_lr,
                                                                  tf.constant(0.0), force=True)
             for variables, values in ((g_vars, g), (g_opt[2:], g_slots), (g_nt_vars, g_nt), (d_nt_vars, d_nt)):
@@ -517,18 +545,23 @@ class SharedStep:
         @tf.function(reduce_retracing=True)
         def explain(g_vars, d_vars, g_nt_vars, d_nt_vars, grid, real, fake, z):
             """D's scores on a grid, the shown reals and fakes; G on latent points; and the
-            step G's loss pushes each fake: minus the gradient of its share of that loss."""
+            step G's loss pushes each fake: minus the gradient of its share of that loss. A
+            packed D judges each grid point packed with the first M - 1 shown reals (how real
+            this point looks among real ones), the fakes in their own packs, as G's loss sees them."""
             g = [v.read_value() for v in g_vars]
             d = [v.read_value() for v in d_vars]
             g_nt = [v.read_value() for v in g_nt_vars]
             d_nt = [v.read_value() for v in d_nt_vars]
+            if M > 1:
+                companions = tf.reshape(real[:M - 1], (1, -1))
+                grid = tf.concat([grid, tf.tile(companions, [tf.shape(grid)[0], 1])], axis=1)
             grid_s = d_call(d, d_nt, grid, training=False)[0]
-            real_s = d_call(d, d_nt, real, training=False)[0]
+            real_s = d_call(d, d_nt, pack(real), training=False)[0]
             with tf.GradientTape() as tape:
                 tape.watch(fake)
-                fake_s = d_call(d, d_nt, fake, training=False)[0]
-                # G's loss is a mean over its fakes: times their count, each sample's own term
-                total = loss.g_loss(fake_s) * tf.cast(tf.shape(fake)[0], tf.float32)
+                fake_s = d_call(d, d_nt, pack(fake), training=False)[0]
+                # G's loss is a mean over its packs: times their count, each pack's own term
+                total = loss.g_loss(fake_s) * tf.cast(tf.shape(fake_s)[0], tf.float32)
             push = -tape.gradient(total, fake)
             manifold = g_call(g, g_nt, z, training=False)[0]
             return grid_s, real_s, fake_s, manifold, push

@@ -56,7 +56,8 @@ def generator_output(x, cfg: RunConfig, target: Target, units: int):
 
 
 def mlp_discriminator(cfg: RunConfig, target: Target) -> keras.Model:
-    s = keras.Input((target.dim,), name="sample")
+    """D on `packing` samples side by side (PacGAN): one sample unless packed."""
+    s = keras.Input((target.dim * cfg.packing,), name="sample" if cfg.packing == 1 else f"pack_of_{cfg.packing}")
     x = s
     for k in range(cfg.d_hidden_layers):
         x = dense(x, cfg.d_hidden_nodes, cfg.d_activation, cfg.seed * 101 + 60 + k, f"d_hidden_{k}", cfg.d_dropout)

@@ -60,6 +60,8 @@ RECOMMENDED: dict[str, tuple[dict[str, Any], dict[str, tuple[str, float]]]] = {
     "line": ({}, _CLOUD),
     "ring8": ({**_MIXTURE_CHANGES, "batch_size": 128}, _modes(8, at_least=7)),
     "grid25": (_WIDE, _modes(25, at_least=16)),
+    "pacgan-ring": (_WIDE, _modes(8)),
+    "pacgan-grid": (_WIDE, _modes(25)),
     "two_gaussians": ({}, _modes(2)),
     "three_clusters": (_MIXTURE_CHANGES, _modes(3)),
     "sinusoids": (_SINUSOIDS, _CURVES),

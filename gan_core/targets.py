@@ -39,6 +39,12 @@ class Target:
     # mixtures of equal Gaussians: their centres and common standard deviation
     modes: tuple[tuple[float, float], ...] | None = None
     mode_sigma: float | None = None
+    # how a mode counts as covered: "share" (holds a quarter of its fair share of good samples,
+    # our stricter rule) or "any" (one good sample, as the PacGAN / VEEGAN evaluation counts)
+    mode_rule: str = "share"
+    # a finite training set of this many samples, drawn once per seed (the papers' setup);
+    # None: D sees fresh samples every step
+    train_size: int | None = None
     # sinusoid curves: the range their frequencies are drawn from
     frequency_range: tuple[float, float] | None = None
     # images: side length (square, one grey channel) and the loader of (images, labels, classes)
@@ -51,6 +57,14 @@ class Target:
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return np.asarray(self.sampler(rng, n), dtype=np.float32).reshape(n, self.dim)
+
+    def training_sampler(self, seed: int) -> Sampler:
+        """What D's real samples are drawn by in a run of this seed: fresh samples, or draws
+        from the target's finite training set for that seed."""
+        if self.train_size is None:
+            return self.sample
+        data = training_set(self, seed)
+        return lambda rng, n: data[rng.integers(0, len(data), n)]
 
     @property
     def scale(self) -> float:
@@ -77,7 +91,7 @@ def _function(id_, label, description, f, x_domain, y_range) -> Target:
                   sampler, f=f, x_domain=x_domain)
 
 
-def _mixture(id_, label, description, centres, sigma, span) -> Target:
+def _mixture(id_, label, description, centres, sigma, span, **extra) -> Target:
     centres_arr = np.asarray(centres, dtype=np.float64)
 
     def sampler(rng, n):
@@ -85,7 +99,7 @@ def _mixture(id_, label, description, centres, sigma, span) -> Target:
         return centres_arr[which] + rng.normal(0.0, sigma, (n, 2))
 
     return Target(id_, label, description, "points", 2, (-span, span), (-span, span), sampler,
-                  modes=tuple(map(tuple, centres_arr.tolist())), mode_sigma=sigma)
+                  modes=tuple(map(tuple, centres_arr.tolist())), mode_sigma=sigma, **extra)
 
 
 def _cloud(id_, label, description, sampler, x_range, y_range) -> Target:
@@ -153,6 +167,11 @@ def _missing(function: str):
 
 
 _ring = [(np.cos(a), np.sin(a)) for a in np.arange(8) * (2 * np.pi / 8)]
+_paper_grid = [(x, y) for x in (-4.0, -2.0, 0.0, 2.0, 4.0) for y in (-4.0, -2.0, 0.0, 2.0, 4.0)]
+# The PacGAN / VEEGAN benchmark (PacGAN, Lin et al. 2018, Table 1): a finite training set and
+# the authors' rule for a covered mode
+PAPER_TRAIN_SIZE = 100_000
+_PAPER = {"mode_rule": "any", "train_size": PAPER_TRAIN_SIZE}
 _grid = [(x, y) for x in np.linspace(-1, 1, 5) for y in np.linspace(-1, 1, 5)]
 _triangle = [(0.7 * np.cos(a), 0.7 * np.sin(a)) for a in np.pi / 2 + np.arange(3) * 2 * np.pi / 3]
 
@@ -179,6 +198,11 @@ _ALL = [
            _moons, (-1.4, 1.4), (-1.0, 1.0)),
     _cloud("line", "Line", "Points along a straight line segment, with a tiny spread.",
            _line, (-1.0, 1.0), (-1.0, 1.0)),
+    _mixture("pacgan-ring", "PacGAN's 2D-ring", "The mode-collapse benchmark of the PacGAN and VEEGAN papers: 8 "
+             "Gaussians of σ 0.01 on the unit circle, 100,000 training samples.", _ring, 0.01, 1.5, **_PAPER),
+    _mixture("pacgan-grid", "PacGAN's 2D-grid", "The mode-collapse benchmark of the PacGAN and VEEGAN papers: 25 "
+             "Gaussians of σ 0.05 at {-4, -2, 0, 2, 4}², 100,000 training samples.", _paper_grid, 0.05, 5.5,
+             **_PAPER),
     _mixture("two_gaussians", "Two Gaussians", "Two separate Gaussian blobs on a diagonal.",
              [(-0.5, 0.5), (0.5, -0.5)], 0.12, 1.2),
     _mixture("three_clusters", "Three clusters", "Three disjoint tight clusters at the corners of a triangle.",
@@ -203,6 +227,28 @@ TARGETS: dict[str, Target] = {t.id: t for t in _ALL}
 CUSTOM: "collections.OrderedDict[str, Target]" = collections.OrderedDict()
 CUSTOM_KEPT = 64
 _custom_lock = threading.Lock()
+
+
+_training_sets: "collections.OrderedDict[tuple[str, int], np.ndarray]" = collections.OrderedDict()
+_training_lock = threading.Lock()
+
+
+def training_set(target: Target, seed: int) -> np.ndarray:
+    """The target's finite training set for this seed: drawn once, from a generator of its
+    own (the run's seed and the target's id), and kept for the few most recent seeds."""
+    key = (target.id, int(seed))
+    with _training_lock:
+        if key in _training_sets:
+            _training_sets.move_to_end(key)
+            return _training_sets[key]
+    rng = np.random.default_rng([int(seed), sum(map(ord, target.id))])
+    data = target.sample(rng, target.train_size)
+    data.setflags(write=False)
+    with _training_lock:
+        _training_sets[key] = data
+        while len(_training_sets) > 32:  # 32 × 100,000 × 2 floats: 25 MB at most
+            _training_sets.popitem(last=False)
+    return data
 
 
 def add_custom(target: Target) -> None:

@@ -93,8 +93,13 @@ def status_stats(target, metrics) -> list[tuple[str, str, bool]]:
         out.append((f"mean |y − f(x)| {metrics['mean_abs_error']:.4f}",
                     "Mean distance of generated points from the true curve (lower is better).", False))
     if "modes_covered" in metrics:
-        out.append((f"modes {metrics['modes_covered']}/{metrics['modes_total']}",
-                    "Mixture modes holding a fair share of good samples.", False))
+        rule = ("Modes holding at least one good sample (within 3σ of the mode), as the PacGAN paper counts."
+                if target.mode_rule == "any" else "Mixture modes holding a fair share of good samples.")
+        out.append((f"modes {metrics['modes_covered']}/{metrics['modes_total']}", rule, False))
+        if "reverse_kl" in metrics:
+            out.append((f"reverse KL {metrics['reverse_kl']:.3f}",
+                        "How unevenly the good fakes spread over the modes: KL(fakes' share of each mode ‖ "
+                        "an even share), 0 when even, log(modes) when all sit on one.", False))
         collapse = mode_collapse_words(metrics)
         if collapse:
             out.append((collapse, "Mode collapse: G has found a few places D accepts and puts every fake there. "

@@ -32,6 +32,12 @@ def _run(*args, timeout=300):
     (["bench", "--quality-seconds", "nan"], "quality-seconds must be from 0"),
     (["bench", "--memory-seconds", "-1"], "memory-seconds must be from 0"),
     (["train", "--architecture", "dcgan"], "not available for function targets"),
+    (["train", "--target", "letters", "--packing", "2"], "--packing"),
+    (["paper", "--targets", "ring8"], "the paper's table has pacgan-ring"),
+    (["paper", "--packings", "1,9"], "from 1 to 4"),
+    (["paper", "--packings", "two"], "numbers from 1 to 4"),
+    (["paper", "--trials", "0"], "trials must be from 1"),
+    (["paper", "--samples-dir", "/no/such/dir"], "does not exist"),
 ])
 def test_bad_arguments_exit_2_with_one_line(args, words, capsys):
     assert main(args) == 2
@@ -140,3 +146,23 @@ def test_the_tutorial_loop_trains_both_of_its_networks():
     loop.iteration()
     assert not all(np.array_equal(a, b.numpy()) for a, b in zip(d0, loop.d.weights))
     assert not all(np.array_equal(a, b.numpy()) for a, b in zip(g0, loop.g.weights))
+
+
+def test_paper_prints_the_papers_rows_beside_ours_and_writes_the_evaluated_samples(tmp_path):
+    done = _run("paper", "--targets", "pacgan-ring", "--trials", "2", "--steps", "300", "--packings", "4",
+                "--samples-dir", str(tmp_path), "--json")
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    ring = report["targets"]["pacgan-ring"]
+    assert ring["paper"]["PacGAN4"] == [7.8, 0.959, 0.07] and ring["steps"] == 300
+    ours = ring["ours"]["recommended"]
+    assert len(ours["trials"]) == 2 and [t["seed"] for t in ours["trials"]] == [0, 1]
+    for column in ("modes_covered", "high_quality_share", "reverse_kl", "seconds"):
+        assert set(ours["summary"][column]) == {"mean", "se"}
+    assert ring["ours"]["packing 4"]["packing"] == 4 and set(ring["met"]) == set(ring["goal"])
+    for trial in range(2):
+        with open(tmp_path / f"pacgan-ring-{trial}.csv") as fh:
+            rows = list(csv.reader(fh))
+        assert rows[0] == ["x", "y"] and len(rows) == 2_501
+    table = _run("paper", "--targets", "pacgan-ring", "--trials", "1", "--steps", "100", "--packings", "none")
+    assert table.returncode == 0 and "paper: PacGAN4" in table.stdout and "ours: recommended" in table.stdout
