@@ -12,7 +12,7 @@ from dash import dcc, html
 from app import ids
 from gan_core import PRESETS, TARGETS, RunConfig
 from gan_core.links import config_to_query
-from gan_core.recommended import recommended_config
+from gan_core.recommended import LESSON_RUNS, recommended_config
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,10 @@ _X2 = PRESETS["tutorial"]
 def _ours(target: str) -> RunConfig:
     return recommended_config(target)
 
+
+# The lesson of packing: the same run twice, one sample at a time and in packs of four
+# (gan_core.recommended.LESSON says what each shows, measured)
+LESSON = tuple((title, sentence, config) for title, sentence, config in LESSON_RUNS)
 
 PRESETS_SHOWN: tuple[Preset, ...] = (
     Preset("x² tutorial, exactly", "G 5→15→2 and D 2→25→1 with ReLU, Adam 0.001, batch 64: the tutorial's own "
@@ -62,6 +66,12 @@ PRESETS_SHOWN: tuple[Preset, ...] = (
            "GAN Lab's datasets"),
     Preset("Line", "GAN Lab's line: a thin segment G must squeeze onto.", _ours("line"), "GAN Lab's datasets"),
     Preset("Three clusters", "GAN Lab's three disjoint clusters.", _ours("three_clusters"), "GAN Lab's datasets"),
+    Preset("PacGAN's 2D-ring", "The mode-collapse papers' benchmark: 8 Gaussians of σ 0.01, 100,000 training "
+           "samples; packing 2 and annealing cover all 8 sharply.", _ours("pacgan-ring"), "Mode collapse"),
+    Preset("PacGAN's 2D-grid", "25 Gaussians of σ 0.05 on a 5×5 grid from -4 to 4: the harder half of the "
+           "papers' table.", _ours("pacgan-grid"), "Mode collapse"),
+    Preset(*LESSON[0], "Mode collapse"),
+    Preset(*LESSON[1], "Mode collapse"),
     Preset("Sinusoid tutorial, exactly", "Curves: G's MLP against the tutorial's Conv1D D, pre-trained one pass; "
            "watch for one curve for every noise.", PRESETS["sinusoids-tutorial"], "Curves and images"),
     Preset("Letters, quick", "28×28 letters by a small convolutional GAN that shows letters within minutes.",

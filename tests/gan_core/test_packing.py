@@ -8,7 +8,7 @@ import pytest
 from gan_core.config import ConfigError, RunConfig
 from gan_core.gan import GAN
 from gan_core.metrics import compute_metrics
-from gan_core.recommended import recommended_config
+from gan_core.recommended import LESSON_RUNS, LESSON_STEPS, recommended_config
 from gan_core.targets import PAPER_TRAIN_SIZE, get_target, training_set
 
 
@@ -102,3 +102,13 @@ def test_annealing_halves_the_learning_rates_as_training_goes_on():
     annealed, share = late_move(20)  # after 400 iterations: 2^-20 of the set rates
     assert share_constant == 1.0 and share == pytest.approx(0.5 ** 20)
     assert annealed < constant / 50
+
+
+@pytest.mark.parametrize("seed", [0, 2])
+def test_the_lesson_collapses_one_sample_at_a_time_and_packing_recovers_the_modes(seed):
+    covered = {}
+    for _, _, cfg in LESSON_RUNS:
+        gan = GAN(cfg.replace(seed=seed))
+        gan.train(LESSON_STEPS)
+        covered[cfg.packing] = compute_metrics(gan.target, gan.generate(2000))["modes_covered"]
+    assert covered[1] <= 7 and covered[4] == 8, covered
