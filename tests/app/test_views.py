@@ -282,3 +282,16 @@ def test_the_explanatory_layers_are_small_plain_json_and_patched_only_when_on():
     assert '"z"' not in off and len(off) < 12_000
     hidden = points.samples_figure(target, fake, fake, options=frozenset(), explanation=expl)["data"]
     assert not hidden[2]["visible"] and hidden[2]["z"] == [] and hidden[4]["x"] == []
+
+
+def test_the_papers_targets_say_their_rule_reverse_kl_and_how_far_annealing_has_gone():
+    metrics = {"modes_covered": 7, "modes_total": 8, "high_quality_share": 0.9, "reverse_kl": 0.0312}
+    cfg = RunConfig(target="pacgan-ring", packing=2, lr_halflife=1000)
+    spans = [p for p in render_status(_snap(config=cfg, metrics=metrics, iteration=2000)) if isinstance(p, html.Span)]
+    words = {p.children: getattr(p, "title", "") for p in spans}
+    assert "at least one good sample" in words["modes 7/8"]
+    assert "reverse KL 0.031" in words
+    assert any(text.startswith("learning rates annealed to 0.25 of") for text in words)
+    ours = render_status(_snap(config=RunConfig(target="ring8"), metrics=metrics, iteration=2000))
+    ours = {p.children: getattr(p, "title", "") for p in ours if isinstance(p, html.Span)}
+    assert "fair share" in ours["modes 7/8"] and not any("annealed" in t for t in ours)
