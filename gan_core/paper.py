@@ -40,7 +40,7 @@ GOAL: dict[str, dict[str, tuple[str, float]]] = {
     "pacgan-grid": {"modes_covered": ("min", 24.8), "high_quality_share": ("min", 0.95), "reverse_kl": ("max", 0.04)},
 }
 # Iterations per trial (about a minute of one core here; the papers train ≈ 400,000 on a GPU)
-STEPS: dict[str, int] = {"pacgan-ring": 75_000, "pacgan-grid": 100_000}
+STEPS: dict[str, int] = {"pacgan-ring": 100_000, "pacgan-grid": 100_000}
 
 
 def _trial(job: tuple) -> dict:
