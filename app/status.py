@@ -42,7 +42,7 @@ def render_status(snap, notice: str = "") -> list:
                                className="warning" if many else "stat"))
     halflife = snap.config.lr_halflife
     if halflife and snap.iteration > 0:
-        share = 0.5 ** (snap.iteration / halflife)
+        share = snap.config.annealing(snap.iteration)
         parts.append(_stat(f"learning rates annealed to {share:.3g} of their setting",
                            f"Annealing: both learning rates halve every {halflife:,} iterations "
                            f"(lr halflife), so G settles sharply on what it has found."))

@@ -258,6 +258,11 @@ class RunConfig:
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
+    def annealing(self, iteration: int) -> float:
+        """The share of the set learning rates in use at this iteration: 1, or less once
+        `lr_halflife` has halved them."""
+        return 0.5 ** (iteration / self.lr_halflife) if self.lr_halflife else 1.0
+
     def changed_fields(self, other: "RunConfig") -> set[str]:
         return {f.name for f in FIELDS if getattr(self, f.name) != getattr(other, f.name)}
 

@@ -156,8 +156,7 @@ class GAN:
     def annealing(self) -> float:
         """The share of the set learning rates in use now: 1, or less once `lr_halflife`
         has halved them (counted in iterations)."""
-        halflife = self.cfg.lr_halflife
-        return 0.5 ** (self.iteration / halflife) if halflife else 1.0
+        return self.cfg.annealing(self.iteration)
 
     @property
     def compiled(self) -> bool:

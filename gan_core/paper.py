@@ -8,18 +8,19 @@ generated samples: modes captured, the high-quality share and the reverse KL
 
 Each trial is a seed: its own training set, networks and noise. Trials run two at a time in
 worker processes (one core each: two trials' threads in one process trained at half that
-speed, measured here), and each trial's seconds are its training alone. Rows: the target's recommended preset, and the same preset with packing 1, 2 and 4
-(a row whose packing is the preset's own is the preset's, not run twice). Prints figures;
+speed, measured here), and each trial's seconds are its training alone. Rows: the target's
+recommended preset, and the same preset with packing 1, 2 and 4 (a row whose packing is the
+preset's own is the preset's, not run twice). Prints figures;
 asserts nothing about time.
 """
 from __future__ import annotations
 
 import csv
 import math
+import multiprocessing
 import os
 import statistics
 import time
-import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterable
 
