@@ -6,13 +6,13 @@ import threading
 import time
 
 import dash
-from flask import g, jsonify
+from flask import g, jsonify, request
 
 from app import guard
 from app import layout as page
 from app.parts import compare, controls, export, live, present, share, stepper, timeline
 from app.registry import SessionRegistry
-from gan_core import prepare_data
+from gan_core import prepare_data, profile
 
 _ASSETS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "assets")
 
@@ -49,22 +49,37 @@ def create_app(registry: SessionRegistry | None = None) -> dash.Dash:
 
     @dash_app.server.get("/healthz")
     def healthz():
-        return jsonify({"status": "ok", **registry.stats()})
+        # ?profile=1 adds where the process has spent its time (python -m bench --profile)
+        extra = {"profile": profile.totals()} if request.args.get("profile") else {}
+        return jsonify({"status": "ok", **registry.stats(), **extra})
 
     # Server-Timing: how long the server spent on each request, for browsers' dev tools
     # and the load benchmark (python -m bench), without reading any logs.
     @dash_app.server.before_request
     def _clock_in():
         g.request_started = time.perf_counter()
+        g.request_cpu = time.thread_time()
 
     @dash_app.server.after_request
     def _clock_out(response):
         started = g.get("request_started")
         if started is not None:
-            response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
+            wall = time.perf_counter() - started
+            response.headers["Server-Timing"] = f"app;dur={wall * 1000:.2f}"
+            profile.add(_request_name(), wall, time.thread_time() - g.request_cpu)
         return response
 
     return dash_app
+
+
+def _request_name() -> str:
+    """A request as the profile counts it: a callback by the input that fired it
+    ("request: tick.n_intervals"), anything else by its path."""
+    if request.path.endswith("_dash-update-component"):
+        body = request.get_json(silent=True) or {}
+        fired = body.get("changedPropIds") or ["page load"]
+        return f"request: {fired[0]}"
+    return f"request: {request.path}"
 
 
 def warm_up(dash_app: dash.Dash) -> None:

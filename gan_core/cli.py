@@ -371,6 +371,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A command trains one run per process: one thread for TensorFlow's ops is the fastest there
+    # (a second, idle, costs a single run about a fifth). The dashboard's server, many runs in
+    # one process, takes a thread per core (gan_core/gan.py). Too late once the engine is loaded.
+    os.environ.setdefault("GAN_TF_INTRA_THREADS", "1")
     try:
         args = build_parser().parse_args(argv)
         status = {"train": cmd_train, "targets": cmd_targets, "bench": cmd_bench,

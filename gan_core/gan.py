@@ -18,20 +18,35 @@ from dataclasses import dataclass
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the cores this process may use (a container's share)
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+# Threads (issue "a class at full speed", measured with `python -m bench --profile`): XLA runs
+# a compiled step on TensorFlow's intra-op thread pool. With one thread there, every run of the
+# process queued for it: two runs in two threads each trained at half speed, and twenty tabs
+# used 1.0 of 2 cores. A thread per core lets each core train a run of its own; a run alone
+# pays for it, about a fifth of its speed (the idle thread spins), so one-run processes (the
+# command line) keep one. XLA's own splitting of an op across threads stays on: turning it
+# off changes the numbers a seed gives, and the tiny matmuls here are never split anyway.
+INTRA_OP_THREADS = int(os.environ.get("GAN_TF_INTRA_THREADS", "0")) or _cores()
+
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 
-def _limit_intra_op_threads() -> None:
-    # The models are tiny: one thread per op beats splitting a 16×16 matmul across cores, and
-    # leaves the other core to another session. Only possible before TensorFlow initialises.
-    try:
-        tf.config.threading.set_intra_op_parallelism_threads(int(os.environ.get("GAN_TF_INTRA_THREADS", "1")))
+def _set_threads() -> None:
+    try:  # only possible before TensorFlow initialises
+        tf.config.threading.set_intra_op_parallelism_threads(INTRA_OP_THREADS)
     except RuntimeError:
         pass
 
 
-_limit_intra_op_threads()
+_set_threads()
 
 from gan_core.config import RunConfig  # noqa: E402
 from gan_core.losses import LOSSES  # noqa: E402
@@ -173,7 +188,7 @@ class GAN:
         """Compile the fused step without training (a zero-length chunk), and trace the single
         G step (tracing only: it would train), so a first G-step button answers at once."""
         self._step.chunk(*self._state, self._real, tf.constant(0), tf.constant(0, tf.int64), tf.constant(True))
-        self._step.g_only.get_concrete_function(*self._state, tf.TensorSpec((), tf.int64))
+        self._step.g_only.prepare(*self._state, tf.constant(0, tf.int64))
         self._step.compiled = True
 
     def train(self, n: int) -> ChunkResult:
@@ -363,6 +378,47 @@ def shared_step(cfg: RunConfig) -> "SharedStep":
                 _steps.popitem(last=False)  # runs still holding it keep it alive
         _steps.move_to_end(key)
         return step
+
+
+class _Concrete:
+    """A `tf.function` called through the concrete function traced for its arguments' kinds.
+
+    tf.function's own dispatch binds the forty-odd variables of a run anew on every call: about
+    a millisecond of Python, under the GIL, per call; a concrete function takes a third of that.
+    Twenty runs publishing ten times a second make that the time the web requests wait for.
+    Arrays are traced with their first dimension free, so one trace serves every batch size;
+    the lock makes runs that start together trace once, not once each."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self._traced: dict[tuple, object] = {}
+        self._lock = threading.Lock()
+
+    def prepare(self, *args):
+        """The concrete function for these arguments: traced (and for XLA, compiled at the
+        first call) once per kind of arguments."""
+        key = tuple(_kind(a) for a in args)
+        traced = self._traced.get(key)
+        if traced is None:
+            with self._lock:
+                traced = self._traced.get(key)
+                if traced is None:
+                    specs = [a if k is None else tf.TensorSpec(k[0], k[1]) for a, k in zip(args, key)]
+                    traced = self._traced[key] = self.fn.get_concrete_function(*specs)
+        return traced
+
+    def __call__(self, *args):
+        return self.prepare(*args)(*args)
+
+
+def _kind(arg):
+    """An argument as a trace sees it: None for a list of variables (the same shapes in every
+    run of a step), else (shape with the first dimension free, dtype)."""
+    if isinstance(arg, (list, tuple)):
+        return None
+    dtype = tf.as_dtype(arg.dtype)
+    shape = tuple(arg.shape)
+    return ((None, *shape[1:]) if shape else (), dtype)
 
 
 class SharedStep:
@@ -565,5 +621,5 @@ class SharedStep:
             manifold = g_call(g, g_nt, z, training=False)[0]
             return grid_s, real_s, fake_s, manifold, push
 
-        self.chunk, self.scores, self.judge = chunk, scores, judge
-        self.g_only, self.explain, self.generate = g_only, explain, generate
+        self.chunk, self.scores, self.judge = _Concrete(chunk), _Concrete(scores), _Concrete(judge)
+        self.g_only, self.explain, self.generate = _Concrete(g_only), _Concrete(explain), _Concrete(generate)

@@ -32,12 +32,24 @@ from gan_core.config import LIVE_FIELDS, RunConfig, describe_fields
 from gan_core.gan import GAN, VIEW_SAMPLES, Explanation
 from gan_core.kinds import kind_of
 from gan_core.metrics import compute_metrics
+from gan_core.profile import span
 from gan_core.targets import get_target
 
 IDLE, RUNNING, PAUSED, DIVERGED, ERROR = "idle", "running", "paused", "diverged", "error"
 STATES = (IDLE, RUNNING, PAUSED, DIVERGED, ERROR)
 
 _PUBLISH_SECONDS = 0.1  # a chunk lasts about this long, so the view refreshes ~10×/s
+# ... while few runs train in the process. Each publication costs its run a few milliseconds of
+# Python under the GIL, and a page shows at most about 5 frames a second: so with more than
+# `_CROWD` runs training the publications grow rarer, up to 3× (python -m bench --profile).
+_CROWD = 8
+_training: set[int] = set()  # ids of the sessions whose worker is training now
+_training_lock = threading.Lock()
+
+
+def publish_seconds() -> float:
+    """How long a chunk lasts now: longer when a crowd trains in this process."""
+    return _PUBLISH_SECONDS * min(3.0, max(1.0, len(_training) / _CROWD))
 _METRICS_SECONDS = 1.0
 # D's surface and G's arrows at most this often: a page draws 5-6 frames a second, and a
 # class of twenty runs would spend half a core on publications nobody sees
@@ -580,18 +592,19 @@ class TrainingSession:
         # a crowd's load lowers the others, and a fast model judged slow would get small
         # chunks, which under that load measure slower still.
         slow = bool(self._best_rate) and self._best_rate * _PUBLISH_SECONDS < 8
+        period = publish_seconds()
         if self._speed is not None and not (slow and self._speed >= rate):
             # Paced: a chunk is what the pace asks for in a publication's time; a slow model's
             # never more than it does in that time. A fast model's is not cut to its rate under
             # a crowd's load: smaller chunks there cost the same publication each, for less.
             pace = min(self._speed, rate) if slow else self._speed if rate else min(self._speed, 80.0)
-            return ("train", run_id, max(1, int(round(pace * _PUBLISH_SECONDS))))
+            return ("train", run_id, max(1, int(round(pace * period))))
         # Flat out (max speed, or a pace the machine cannot keep): a publication every 0.1 s;
         # every 0.2 s for a slow model, whose few iterations would otherwise cost no more than
         # the publication after them (a letters DCGAN: 9 it/s instead of 17).
         if not rate:
             return ("train", run_id, 8)
-        seconds = _PUBLISH_SECONDS if rate * _PUBLISH_SECONDS >= 8 else 2 * _PUBLISH_SECONDS
+        seconds = period if rate * _PUBLISH_SECONDS >= 8 else 2 * period
         return ("train", run_id, int(np.clip(rate * seconds, 1, 20_000)))
 
     def _work(self) -> None:
@@ -599,6 +612,8 @@ class TrainingSession:
         while True:
             with self._lock:
                 job = self._next_job()
+                with _training_lock:
+                    (_training.add if job is not None and job[0] == "train" else _training.discard)(id(self))
                 if job is None:
                     # Decide and deregister under one lock, so start() never sees a worker
                     # that is about to leave.
@@ -634,7 +649,7 @@ class TrainingSession:
                 with self._lock:
                     self._chunk_done.notify_all()
             if paced:  # wait out the pace, waking at once for a Pause or a reset
-                with self._lock:
+                with span("worker: waiting for its pace"), self._lock:
                     end = started + (1 if kind == "slow" else n) / speed
                     while (self._state == RUNNING and self._run_id == run_id and not self._closed
                            and (kind != "slow" or self._slow_motion) and end - time.perf_counter() > 0):
@@ -668,34 +683,42 @@ class TrainingSession:
         """Train n iterations (or one D or G step: `phase`; in slow motion the G step completes
         an iteration) and publish; a run that blew up pauses as diverged."""
         t0 = time.perf_counter()
-        result = gan.train(n) if phase is None else gan.step_phase(phase, completes_iteration=slow and phase == "g")
+        with span("worker: train"):
+            result = gan.train(n) if phase is None else gan.step_phase(phase, completes_iteration=slow and phase == "g")
         trained = time.perf_counter()
         # A kind may show fewer fakes than the metrics judge (a grid of images, not 500): the
         # whole fixed batch is generated only when the metrics are due.
         kind = kind_of(gan.target)
         shown = kind.SHOWN
-        fake = gan.fake_view(shown)
+        with span("worker: shown fakes"):
+            fake = gan.fake_view(shown)
         finite = result.finite and bool(np.isfinite(fake).all())
         nan = float("nan")
-        accuracy = gan.evaluate(kind.EVALUATED) if finite else {"d_accuracy_real": nan, "d_accuracy_fake": nan}
+        with span("worker: D accuracy"):
+            accuracy = gan.evaluate(kind.EVALUATED) if finite else {"d_accuracy_real": nan, "d_accuracy_fake": nan}
         now = time.perf_counter()
         metrics = None
         # The metrics every second, or rarer when they are dear (an image judge under a
         # classroom's load): they never take more than a tenth of the run's time.
         if finite and now - self._last_metrics >= max(_METRICS_SECONDS, _METRICS_SHARE * self._metrics_cost):
-            judged = fake if shown is None else gan.fake_view()
-            metrics = MappingProxyType(compute_metrics(gan.target, judged))
+            with span("worker: metrics"):
+                judged = fake if shown is None else gan.fake_view()
+                metrics = MappingProxyType(compute_metrics(gan.target, judged))
             self._metrics_cost = time.perf_counter() - now
             now = time.perf_counter()
         # Outside the plot (said in the status), and far outside it (a run blowing up): both
         # measured here, off the state lock.
         if finite and shown is not None:
-            d_real, d_fake = gan.verdicts(self._real[:shown], fake)
+            with span("worker: verdicts"):
+                d_real, d_fake = gan.verdicts(self._real[:shown], fake)
         explain = finite and (phase is not None or time.perf_counter() - self._last_explained >= _EXPLAIN_SECONDS)
-        explanation = gan.explain(self._real, fake) if explain else None
+        explanation = None
+        if explain:
+            with span("worker: surface and arrows"):
+                explanation = gan.explain(self._real, fake)
         outside = int(off_axes(gan.target, fake).sum()) if finite else 0
         far = float(off_axes(gan.target, fake, margin=2.0).mean()) if finite and len(fake) else 0.0
-        with self._lock:
+        with span("worker: publish"), self._lock:
             if self._run_id != run_id:
                 return  # reset meanwhile: this result belongs to a discarded run
             if phase is not None and not slow:

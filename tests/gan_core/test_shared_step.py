@@ -1,4 +1,8 @@
 """Runs of one network shape share one compiled step, and never each other's state."""
+import os
+import subprocess
+import sys
+
 import keras
 import numpy as np
 import pytest
@@ -31,6 +35,45 @@ def test_interleaved_runs_train_exactly_as_if_alone():
     for x, y in zip(_weights(alone), _weights(mine)):
         np.testing.assert_array_equal(x, y)
     assert not all(np.array_equal(x, y) for x, y in zip(_weights(mine), _weights(other)))
+
+
+def test_a_run_in_a_crowd_trains_exactly_as_if_alone():
+    """Sessions train at once on the cores (a worker thread each, as a class's tabs do): what
+    one run learns never depends on who trains beside it."""
+    from gan_core import TrainingSession
+
+    def fakes_after_steps(session):
+        try:
+            return session.step(1_000).fake.copy()
+        finally:
+            session.close()
+
+    alone = fakes_after_steps(TrainingSession(RunConfig(seed=3), speed=None))
+    crowd = [TrainingSession(RunConfig(seed=s, d_learning_rate=3e-3), speed=None) for s in range(3)]
+    try:
+        for other in crowd:
+            other.start()  # flat out, beside it
+        assert all(other.wait_until(lambda s: s.iteration > 0, timeout=60) for other in crowd)
+        beside = fakes_after_steps(TrainingSession(RunConfig(seed=3), speed=None))
+        assert all(other.snapshot().state == "running" for other in crowd)
+    finally:
+        for other in crowd:
+            other.close()
+    np.testing.assert_array_equal(alone, beside)
+
+
+def test_the_server_gives_tensorflow_a_thread_per_core_and_a_command_one():
+    """With one thread for TensorFlow's ops, every run of a process queued for it (twenty tabs
+    used one of two cores); a command line run is fastest with one."""
+    code = ("import os, sys; sys.argv = ['x']; import gan_core.gan as g, tensorflow as tf; "
+            "print(tf.config.threading.get_intra_op_parallelism_threads(), g._cores())")
+    env = {k: v for k, v in os.environ.items() if k != "GAN_TF_INTRA_THREADS"}
+    threads, cores = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                                    timeout=120).stdout.split()
+    assert threads == cores
+    command = "import os, gan_core.cli as c; c.main(['targets']); print('threads', os.environ['GAN_TF_INTRA_THREADS'])"
+    out = subprocess.run([sys.executable, "-c", command], capture_output=True, text=True, env=env, timeout=120).stdout
+    assert out.strip().endswith("threads 1")
 
 
 @pytest.mark.parametrize("kind", ["adam", "rmsprop", "sgd"])
