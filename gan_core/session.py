@@ -39,17 +39,6 @@ IDLE, RUNNING, PAUSED, DIVERGED, ERROR = "idle", "running", "paused", "diverged"
 STATES = (IDLE, RUNNING, PAUSED, DIVERGED, ERROR)
 
 _PUBLISH_SECONDS = 0.1  # a chunk lasts about this long, so the view refreshes ~10×/s
-# ... while few runs train in the process. Each publication costs its run a few milliseconds of
-# Python under the GIL, and a page shows at most about 5 frames a second: so with more than
-# `_CROWD` runs training the publications grow rarer, up to 3× (python -m bench --profile).
-_CROWD = 8
-_training: set[int] = set()  # ids of the sessions whose worker is training now
-_training_lock = threading.Lock()
-
-
-def publish_seconds() -> float:
-    """How long a chunk lasts now: longer when a crowd trains in this process."""
-    return _PUBLISH_SECONDS * min(3.0, max(1.0, len(_training) / _CROWD))
 _METRICS_SECONDS = 1.0
 # D's surface and G's arrows at most this often: a page draws 5-6 frames a second, and a
 # class of twenty runs would spend half a core on publications nobody sees
@@ -80,6 +69,26 @@ PHASE_WORDS = {
     "g": "One generator step: G's update moved the fakes along the arrows, towards what D finds real; "
          "the surface did not move.",
 }
+
+
+# A chunk lasts _PUBLISH_SECONDS while few runs train in the process. Each publication costs
+# its run a few milliseconds of Python under the GIL, and a page shows at most about 5 frames
+# a second: so with more than `_CROWD` runs training the publications grow rarer, up to 3×
+# (python -m bench --profile).
+_CROWD = 8
+_training: set[int] = set()  # ids of the sessions whose worker is training now
+_training_lock = threading.Lock()
+
+
+def training_now() -> int:
+    """How many sessions of this process are training (at least 1)."""
+    with _training_lock:
+        return max(1, len(_training))
+
+
+def publish_seconds() -> float:
+    """How long a chunk lasts now: longer when a crowd trains in this process."""
+    return _PUBLISH_SECONDS * min(3.0, max(1.0, training_now() / _CROWD))
 
 
 RUN_FORMAT = "gan-training-dashboard run"
@@ -599,17 +608,15 @@ class TrainingSession:
             # a crowd's load: smaller chunks there cost the same publication each, for less.
             pace = min(self._speed, rate) if slow else self._speed if rate else min(self._speed, 80.0)
             return ("train", run_id, max(1, int(round(pace * period))))
-        # Flat out (max speed, or a pace the machine cannot keep): a publication every 0.1 s;
-        # every 0.2 s for a slow model, whose few iterations would otherwise cost no more than
+        # Flat out (max speed, or a pace the machine cannot keep): a publication every period;
+        # every two for a slow model, whose few iterations would otherwise cost no more than
         # the publication after them (a letters DCGAN: 9 it/s instead of 17).
         if not rate:
             return ("train", run_id, 8)
         # Never below this run's fair share of the cores: a run whose chunks met a queue
         # measured slow, got smaller chunks, paid a publication for less, and fell behind (20
         # tabs at max speed: the slowest 129 it/s, the median 555).
-        with _training_lock:
-            crowd = max(1, len(_training))
-        rate = max(rate, self._best_rate * min(1.0, INTRA_OP_THREADS / crowd))
+        rate = max(rate, self._best_rate * min(1.0, INTRA_OP_THREADS / training_now()))
         seconds = period if rate * _PUBLISH_SECONDS >= 8 else 2 * period
         return ("train", run_id, int(np.clip(rate * seconds, 1, 20_000)))
 

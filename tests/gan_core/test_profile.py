@@ -9,9 +9,9 @@ def test_spans_add_wall_and_cpu_time_and_the_difference_is_the_window():
     before = profile.totals()
     with profile.span("test: sleeping"):
         time.sleep(0.05)
-    with profile.span("test: busy"):
-        end = time.perf_counter() + 0.05
-        while time.perf_counter() < end:
+    with profile.span("test: busy"):  # busy for 30 ms of this thread's CPU, however loaded the machine
+        end = time.thread_time() + 0.03
+        while time.thread_time() < end:
             pass
     threads = [threading.Thread(target=lambda: profile.add("test: added", 0.5, 0.25)) for _ in range(4)]
     for t in threads:
@@ -21,9 +21,9 @@ def test_spans_add_wall_and_cpu_time_and_the_difference_is_the_window():
     diff = profile.difference(before, profile.totals())
     sleeping, busy, added = (diff["spans"][n] for n in ("test: sleeping", "test: busy", "test: added"))
     assert sleeping["calls"] == 1 and sleeping["wall_s"] >= 0.05 and sleeping["cpu_s"] < 0.02  # waited
-    assert busy["wall_s"] >= 0.05 and busy["cpu_s"] >= 0.03  # computed
+    assert busy["cpu_s"] >= 0.03 and busy["wall_s"] >= busy["cpu_s"] - 1e-3  # computed
     assert added == {"calls": 4, "wall_s": 2.0, "cpu_s": 1.0}
-    assert diff["wall_s"] >= 0.1 and diff["process_cpu_s"] >= 0.03
+    assert diff["wall_s"] >= 0.08 and diff["process_cpu_s"] >= 0.03
     assert "test: never" not in diff["spans"]
 
 
