@@ -7,6 +7,11 @@ it. The step takes the run's weights and optimizer state as arguments (Keras's
 network shape and shared by every run in the process: a second run of the same shape
 starts at once. Real data is drawn with NumPy from the run's own generator (the same
 samplers the metrics use); latent noise is drawn in-graph with stateless ops seeded per chunk.
+
+MLP runs of points, functions and values go one step further (gan_core/crowd.py): the runs
+of one shape whose chunks are due together train in one batched step, each on its own
+weights, data and noise; a run alone trains in that step too, so its numbers never depend on
+who else trains in the process.
 """
 from __future__ import annotations
 
@@ -118,7 +123,7 @@ def latent_grid(latent_size: int, dist: str) -> tuple[np.ndarray, np.ndarray | N
 
 
 class GAN:
-    def __init__(self, cfg: RunConfig):
+    def __init__(self, cfg: RunConfig, crowd: bool = True):
         self.cfg = cfg
         self.target = get_target(cfg.target)
         self.loss = LOSSES[cfg.loss]
@@ -135,6 +140,8 @@ class GAN:
         self.iteration = 0
         self.pretrained = 0  # D-only steps done of cfg.d_pretrain
         self._step = shared_step(cfg)
+        # Trained in batches with the other runs of its shape (gan_core.crowd), if it can be
+        self._crowd = self._step.crowd if crowd else None
         # The underlying tf.Variables: the shared step reads and writes them in place. The
         # non-trainable ones (dropout's seed state, batch-norm statistics) are this run's too.
         self._state = ([v.value for v in self.G.trainable_variables], [v.value for v in self.D.trainable_variables],
@@ -187,7 +194,10 @@ class GAN:
     def warm_up(self) -> None:
         """Compile the fused step without training (a zero-length chunk), and trace the single
         G step (tracing only: it would train), so a first G-step button answers at once."""
-        self._step.chunk(*self._state, self._real, tf.constant(0), tf.constant(0, tf.int64), tf.constant(True))
+        if self._crowd is not None:
+            self._crowd.train(self._state, self._real, 0, (0, 0))
+        else:
+            self._step.chunk(*self._state, self._real, tf.constant(0), tf.constant(0, tf.int64), tf.constant(True))
         self._step.g_only.prepare(*self._state, tf.constant(0, tf.int64))
         self._step.compiled = True
 
@@ -215,6 +225,10 @@ class GAN:
     def _chunk(self, k: int, train_g: bool = True) -> ChunkResult:
         flat = self._draw_real(self.rng, k * self.cfg.d_steps * self.cfg.batch_size * self.cfg.packing)
         self._real[:k] = flat.reshape(self._real[:k].shape)
+        if self._crowd is not None:
+            key = tuple(int(x) for x in self.rng.integers(0, 2**32, 2))
+            d, g, finite = self._crowd.train(self._state, self._real, k, key, train_g)
+            return ChunkResult(k, d, g, finite, 1.0, float(train_g))
         seed = int(self.rng.integers(0, 2**62))
         d, g, finite, d_share, g_share = self._step.chunk(
             *self._state, self._real, tf.constant(k), tf.constant(seed, tf.int64), tf.constant(train_g))
@@ -428,8 +442,12 @@ class SharedStep:
     `judge(d_w, d_nt, x)` D's scores on given samples."""
 
     def __init__(self, cfg: RunConfig):
+        from gan_core.crowd import Crowd, eligible
+
         self.compiled = False  # set by the first warm_up of any run of this shape
         self.best_rate = 0.0  # iterations per second of the fastest chunk of any run of this shape
+        target = get_target(cfg.target)
+        self.crowd = Crowd(cfg, target, INTRA_OP_THREADS) if eligible(cfg, target) else None
         # Template networks: their structure runs the step, their own weights are never used.
         G, D = build_networks(cfg)
         loss = LOSSES[cfg.loss]

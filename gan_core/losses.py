@@ -34,7 +34,9 @@ def _critic_realness(scores, real_mean, fake_mean):
 
 
 def _mean(x):
-    return tf.reduce_mean(x)
+    """The mean over a batch of scores ([samples, 1]): a scalar; for stacked runs ([runs,
+    samples, 1], gan_core.crowd) one mean per run."""
+    return tf.reduce_mean(x, axis=(-2, -1))
 
 
 def _bce_d(real, fake, smoothing):
