@@ -109,6 +109,7 @@ def test_help_says_what_every_flag_means():
 
 def test_recommended_trains_a_target_at_its_settings_and_judges_it():
     out = _run("recommended", "--targets", "poly4", "--seeds", "1", "--json")
+    assert out.returncode == 0, out.stderr[-3000:]
     report = json.loads(out.stdout)
     assert out.returncode == 0 and report["passed"] == report["runs"] == 1
     (run,) = report["results"]
