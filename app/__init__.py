@@ -89,7 +89,7 @@ def warm_up(dash_app: dash.Dash) -> None:
     client = dash_app.server.test_client()
     for path in ("/", "/_dash-layout", "/_dash-dependencies", "/healthz"):
         client.get(path)
-    dash_app.registry.prefill()
+    dash_app.registry.prefill(crowd=True)
     threading.Thread(target=_prepare_data, name="gan-data", daemon=True).start()
 
 

@@ -257,22 +257,31 @@ class SessionRegistry:
         return self._sessions.pop(sid)
 
     # ---- the server ---------------------------------------------------------------
-    def prefill(self) -> None:
+    def prefill(self, crowd: bool = False) -> None:
         """Compile the default network shape now, in the background (the server calls this
-        once it is up), so the first Start trains at once."""
+        once it is up), so the first Start trains at once; with `crowd`, then its batched
+        step for every batch size (gan_core/crowd.py: some 20 s of one core), so a class that
+        starts together trains at full speed from its first minute."""
         with self._lock:
             if not self.precompile or self._stop.is_set() or self._warmer is not None:
                 return
-            self._warmer = threading.Thread(target=self._warm, name="gan-warm-up", daemon=True)
+            self._warmer = threading.Thread(target=self._warm, args=(crowd,), name="gan-warm-up", daemon=True)
             self._warmer.start()
 
-    def _warm(self) -> None:
+    def _warm(self, crowd: bool = False) -> None:
         try:
             session = self._factory()
             session.step(1)  # builds and compiles the shape every new tab starts with
+            config = session.config
             session.close()
             with self._lock:
                 self._compiled_ahead = True
+            if crowd:
+                from gan_core.gan import shared_step
+
+                batched = shared_step(config).crowd
+                if batched is not None:
+                    batched.compile_all(stop=self._stop.is_set)
         except Exception:  # a failing factory shows when a tab asks for a session
             pass
 
@@ -304,10 +313,12 @@ class SessionRegistry:
             sessions = list(self._sessions.values())
             places = sum(1 for s in self._client if s in self._sessions)
             compiled = self._compiled_ahead
+            warming = self._warmer is not None and self._warmer.is_alive()
             presenting = len(self._codes)
         running = sum(1 for s in sessions if s.state == "running")
         return {"sessions": len(sessions), "training_places_taken": places, "running": running,
-                "max_sessions": self.max_sessions, "compiled_ahead": compiled, "presenting": presenting,
+                "max_sessions": self.max_sessions, "compiled_ahead": compiled, "warming_up": warming,
+                "presenting": presenting,
                 "uptime_seconds": round(time.time() - self.started, 1)}
 
     def _start_janitor(self) -> None:  # under self._lock

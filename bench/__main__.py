@@ -14,7 +14,7 @@ Starts the server with the Procfile's command on a loopback port, then, over HTT
 following it (each follower's updates per second, the tick times, the presenter's speed
 against alone), and a shared link opened in a new tab (Start -> first moving frame).
 
-`--profile` adds, for the crowd's measuring window, where the server's time went: each span of
+`--profile` adds, for the crowd's two measuring windows (default speed, max speed), where the server's time went: each span of
 the training workers and of the requests, its calls, wall and CPU time (bench/profile.py).
 
 `--views` sets the samples' layers every tab shows: the page's defaults (D's surface and G's
@@ -248,9 +248,15 @@ def run(users: int, seconds: float, say, target: str = "x2", views: str = "defau
             for u in crowd:
                 u.set_speed(len(SPEEDS) - 1)
             time.sleep(3.0)
+            before = profile.read(server.url) if profiled else None
             t0 = time.perf_counter()
             time.sleep(seconds)
             t1 = time.perf_counter()
+            if profiled:
+                report["profile_max_speed"] = profile.breakdown(before, profile.read(server.url))
+                say(f"{users} tabs at max speed:")
+                for line in profile.lines(report["profile_max_speed"], os.cpu_count() or 1):
+                    say(line)
             fastest = [u.rate(t0, t1) for u in crowd]
             report["many_users_max_speed"] = {**tick_stats([r for u in crowd for r in u.window(t0, t1)]),
                                               "steps_per_second_min": round(min(fastest), 1),

@@ -87,10 +87,12 @@ class Server:
         return requests.get(self.url + "/healthz", timeout=10).json()
 
     def wait_until_compiled(self, timeout: float = 120.0) -> None:
-        """Let the server finish compiling the default network shape, so it is idle."""
+        """Let the server finish compiling the default network shape (and its batched step
+        for every crowd size), so it is idle."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            if self.health().get("compiled_ahead"):
+            health = self.health()
+            if health.get("compiled_ahead") and not health.get("warming_up"):
                 return
             time.sleep(0.2)
 

@@ -309,9 +309,22 @@ class Crowd:
             self._pending.remove(j)
         return batch
 
-    def _compile_all(self) -> None:
+    def compile_all(self, stop=lambda: False) -> None:
+        """Compile every batch size now, in the calling thread (a server does it for the shape
+        its tabs start with, so a class's first minute trains in large batches): each, once
+        ready, takes its runs. `stop()` true ends it between sizes."""
+        with self._cv:
+            if self._compiler is None:
+                self._compiler = threading.current_thread()
+            elif self._compiler is not threading.current_thread():
+                return  # another thread compiles them already
+        self._compile_all(stop)
+
+    def _compile_all(self, stop=lambda: False) -> None:
         """Compile every batch size (a crowd has formed): each, once ready, takes its runs."""
         for size in _BUCKETS:
+            if stop():
+                return
             if size in self._ready:
                 continue
             spares = self._spare(size)

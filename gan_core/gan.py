@@ -211,9 +211,12 @@ class GAN:
             if not result.finite:
                 return ChunkResult(0, result.d_loss, result.g_loss, False)
         result = ChunkResult(0, float("nan"), float("nan"), True)
+        # Equal pieces (700 = 350 + 350, not 512 + 188): in a crowd, pieces of one length
+        # train in one batch, and a short remainder would wait for a batch of its own
+        pieces = -(-n // self.max_chunk)
         done = 0
         while done < n:
-            k = min(self.max_chunk, n - done)
+            k = min(-(-n // pieces), n - done)
             chunk = self._chunk(k)
             done += k
             self.iteration += k

@@ -29,6 +29,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from gan_core.config import LIVE_FIELDS, RunConfig, describe_fields
+from gan_core.crowd import eligible
 from gan_core.gan import GAN, INTRA_OP_THREADS, VIEW_SAMPLES, Explanation
 from gan_core.kinds import kind_of
 from gan_core.metrics import compute_metrics
@@ -479,6 +480,7 @@ class TrainingSession:
         self._config, self._state, self._message = config, state, message
         target = get_target(config.target)
         self._target = target
+        self._crowded = eligible(config, target)  # trains in batches with its shape's other runs
         self._real = _frozen(target.sample(np.random.default_rng(config.seed + 1), VIEW_SAMPLES))
         self._fake = _frozen(np.zeros((0, target.dim)))
         self._iteration = 0
@@ -616,7 +618,12 @@ class TrainingSession:
         # Never below this run's fair share of the cores: a run whose chunks met a queue
         # measured slow, got smaller chunks, paid a publication for less, and fell behind (20
         # tabs at max speed: the slowest 129 it/s, the median 555).
-        rate = max(rate, self._best_rate * min(1.0, INTRA_OP_THREADS / training_now()))
+        share = self._best_rate * min(1.0, INTRA_OP_THREADS / training_now())
+        # In a crowd (gan_core/crowd.py) every run takes that share, not its own last rate:
+        # chunks of one length train in one batch, and a run that met a small batch (so
+        # measured fast) would otherwise get longer chunks, and more than its share
+        crowded = self._crowded and share and training_now() > INTRA_OP_THREADS
+        rate = share if crowded else max(rate, share)
         seconds = period if rate * _PUBLISH_SECONDS >= 8 else 2 * period
         return ("train", run_id, int(np.clip(rate * seconds, 1, 20_000)))
 

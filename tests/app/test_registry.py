@@ -142,6 +142,23 @@ def test_the_default_network_shape_is_compiled_ahead():
         reg.close_all()
 
 
+def test_a_server_compiles_the_crowd_batches_of_the_default_shape_ahead(monkeypatch):
+    import gan_core.crowd as crowd_module
+    from gan_core.config import RunConfig
+    from gan_core.gan import shared_step
+
+    monkeypatch.setattr(crowd_module, "_BUCKETS", (2, 4))  # two sizes, not five: seconds, not a minute
+    config = RunConfig(g_hidden_nodes=12, d_hidden_nodes=12)  # a shape no other test compiles its batches for
+    reg = SessionRegistry(max_sessions=3, factory=lambda: TrainingSession(config, lazy=True), precompile=True)
+    try:
+        reg.prefill(crowd=True)
+        assert _wait(lambda: reg.stats()["compiled_ahead"])
+        assert _wait(lambda: not reg.stats()["warming_up"], timeout=120)
+        assert shared_step(config).crowd._ready == {2, 4}
+    finally:
+        reg.close_all()
+
+
 def _wait(predicate, timeout=30.0):
     end = time.monotonic() + timeout
     while time.monotonic() < end:

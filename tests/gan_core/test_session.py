@@ -240,3 +240,28 @@ def test_quality_history_grows_with_training(session):
     assert len(quality) >= 2 and "mean_abs_error" in quality[-1].metrics
     assert [q.iteration for q in quality] == sorted(q.iteration for q in quality)
     assert session.snapshot(since=quality[-1].iteration).quality == ()
+
+
+def test_flat_out_runs_of_a_crowd_take_one_chunk_length_whatever_their_own_last_rate(monkeypatch):
+    """Chunks of one length train in one batch (gan_core/crowd.py); a run that met a small
+    batch measured fast, and used to get longer chunks and more than its share (30 tabs at
+    max speed: the slowest 354 it/s, the average 500)."""
+    import gan_core.session as session_module
+    from gan_core.gan import INTRA_OP_THREADS
+
+    monkeypatch.setattr(session_module, "training_now", lambda: 4 * INTRA_OP_THREADS)
+    lengths = []
+    for config, own_rate in ((RunConfig(seed=1), 400.0), (RunConfig(seed=2), 4_000.0),
+                             (RunConfig(seed=3, d_dropout=0.2), 4_000.0)):  # dropout: trains alone
+        s = TrainingSession(config, speed=None)
+        try:
+            s.step(1)  # built and compiled
+            with s._lock:
+                s._state, s._rate, s._best_rate = RUNNING, own_rate, 8_000.0
+                kind, _, n = s._next_job()
+            lengths.append(n)
+        finally:
+            s.close()
+    assert kind == "train"
+    crowd_share = lengths[0]
+    assert lengths[1] == crowd_share and lengths[2] > crowd_share  # alone, its own rate counts
