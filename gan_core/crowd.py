@@ -15,9 +15,9 @@ alone goes through the same step, stacked with itself only (tests/gan_core/test_
 checks alone == in a crowd bit for bit).
 
 Who trains together: a worker asks `Crowd.train` for its chunk and waits; while fewer batches
-run than the process has cores, the first waiting worker takes every pending chunk of a
-similar length (at most `MAX_RUNS`) and runs them as one batch, outside any lock, then hands
-each run its result. No thread of its own, no timer: a lone run's chunk starts at once.
+run than the process has cores, the first waiting worker takes the pending chunks of a
+similar length (at most the largest of `_BUCKETS`) and runs them as one batch, outside any
+lock, then hands each run its result. No thread of its own, no timer: a lone run's chunk starts at once.
 
 Only what the batched step knows trains here (`eligible`): MLP networks of Dense layers and
 their activations, for points, functions and values, without batch norm, dropout, gradient
@@ -36,9 +36,11 @@ from gan_core.losses import LOSSES
 from gan_core.optimizers import ADAM_BETA2, ADAM_EPSILON, RMSPROP_EPSILON, RMSPROP_RHO
 from gan_core.profile import span
 
-MAX_RUNS = 32  # runs in one batch; more wait for the next
-_BUCKETS = (2, 4, 8, 16, 32)  # batches are padded to these sizes: one compile each (never 1:
-# XLA turns a stack of one into a plain matmul, whose last bits differ from a batched one)
+# Batches are padded to these sizes: one compile each. Never 1: XLA turns a stack of one into
+# a plain matmul, whose last bits differ from a batched one. Not 16 or 32: XLA computes a
+# batched layer one run after another, so they trained no faster per run, and their programs
+# took 190-550 MB more.
+_BUCKETS = (2, 4, 8)
 
 
 def eligible(cfg, target) -> bool:
@@ -266,7 +268,8 @@ class Crowd:
     def __init__(self, cfg, target, leaders: int):
         self._cfg, self._target, self._leaders = cfg, target, max(1, leaders)
         self._step: BatchedStep | None = None
-        self._spares: list = []  # runs that never train (n = 0): they pad a batch to its size
+        self._spares: list = []  # states of runs that never train (n = 0): they pad a batch
+        self._model = None  # the run they copy
         self._ready: set[int] = set()  # batch sizes compiled
         self._compiler: threading.Thread | None = None
         self._pending: list[_Job] = []
@@ -328,9 +331,10 @@ class Crowd:
             if size in self._ready:
                 continue
             spares = self._spare(size)
+            real = self._template()._real
             try:
                 with span(f"crowd: compile {size}"):
-                    self._train([_Job(g._state, g._real, 0, (0, 0), False) for g in spares])
+                    self._train([_Job(state, real, 0, (0, 0), False) for state in spares])
             except Exception:  # the smaller sizes keep training; nothing is lost
                 return
             with self._cv:
@@ -355,7 +359,7 @@ class Crowd:
     def _train(self, batch: list[_Job]):
         step = self._batched_step()
         size = next(b for b in _BUCKETS if b >= len(batch))
-        spares = [g._state for g in self._spare(size - len(batch))]
+        spares = self._spare(size - len(batch))
         runs = [j.state for j in batch] + spares
         real = np.stack([j.real for j in batch] + [batch[0].real] * len(spares))
         n = np.array([j.n for j in batch] + [0] * len(spares), np.int32)
@@ -377,10 +381,19 @@ class Crowd:
             return self._step
 
     def _spare(self, count: int) -> list:
-        """`count` runs that never train (n = 0): they pad a batch to its size."""
+        """`count` runs' states that never train (n = 0): they pad a batch to its size.
+        Copies of one run's variables (a few KB each), not networks of their own."""
         with self._build_lock:
             while len(self._spares) < count:
-                from gan_core.gan import GAN
-
-                self._spares.append(GAN(self._cfg, crowd=False))
+                template = self._template()
+                self._spares.append(tuple([tf.Variable(v.read_value(), trainable=v.trainable) for v in group]
+                                          for group in template._state))
             return self._spares[:count]
+
+    def _template(self):
+        """A run of this shape that never trains: the spares copy its state."""
+        if self._model is None:
+            from gan_core.gan import GAN
+
+            self._model = GAN(self._cfg, crowd=False)
+        return self._model
