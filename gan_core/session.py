@@ -51,6 +51,7 @@ MAX_STEP = 1_000_000
 # Blown up: most fakes farther outside the plot than twice its size, chunk after chunk.
 FAR_SHARE = 0.5
 FAR_CHUNKS = 20
+PACE_CATCH_UP_SECONDS = 1.0  # a paced run that fell behind makes up at most this much of its pace
 # The timeline keeps at most this many past moments: one every `every` iterations, and when
 # full it drops every other one and keeps them twice as far apart (bounded memory, the whole
 # run covered). Fakes are kept in float16: a point moves far less than its 1e-3 precision.
@@ -629,6 +630,7 @@ class TrainingSession:
 
     def _work(self) -> None:
         me = threading.current_thread()
+        pace = (None, 0, 0.0)  # (speed, run, when the last paced chunk was due to end)
         while True:
             with self._lock:
                 job = self._next_job()
@@ -646,6 +648,8 @@ class TrainingSession:
                 speed = self._speed
                 if kind == "slow":  # a phase is held for a fixed time, whatever the Speed
                     paced, speed = True, 1.0 / SLOW_MOTION_SECONDS
+                if not paced or kind == "slow":
+                    pace = (None, 0, 0.0)  # a step, a build or slow motion: the pace starts again
             started = time.perf_counter()
             try:
                 with self._gan_lock:
@@ -669,11 +673,22 @@ class TrainingSession:
                 with self._lock:
                     self._chunk_done.notify_all()
             if paced:  # wait out the pace, waking at once for a Pause or a reset
+                if kind == "slow":
+                    end = started + 1 / speed
+                else:
+                    # Due after the last chunk's due time, not after this one's start: a chunk
+                    # that ran late (its batch was slow, the machine busy) is made up by the
+                    # next ones, up to PACE_CATCH_UP_SECONDS behind, so the run keeps its Speed
+                    same = pace[:2] == (speed, run_id)
+                    begin = max(pace[2], started - PACE_CATCH_UP_SECONDS) if same else started
+                    end = begin + n / speed
+                    pace = (speed, run_id, end)
                 with span("worker: waiting for its pace"), self._lock:
-                    end = started + (1 if kind == "slow" else n) / speed
                     while (self._state == RUNNING and self._run_id == run_id and not self._closed
                            and (kind != "slow" or self._slow_motion) and end - time.perf_counter() > 0):
                         self._chunk_done.wait(end - time.perf_counter())
+                    if self._state != RUNNING or self._run_id != run_id:
+                        pace = (None, 0, 0.0)  # paused or reset: no catching up on that time
 
     def _slow_phase(self, gan, run_id: int, phase: int) -> None:
         """One phase of a slow-motion iteration: the first two only say what happens (G's fakes

@@ -93,3 +93,15 @@ def test_what_the_batched_step_does_not_know_trains_alone():
         assert eligible(cfg, get_target(cfg.target)), changes
         gan = GAN(cfg)
         assert gan._crowd is not None and gan.train(20).finite
+
+
+def test_a_run_that_diverges_in_a_batch_diverges_alone():
+    alone = GAN(RING)
+    alone.train(200)
+    mine, wild = GAN(RING), GAN(RING.replace(seed=9))
+    kernel = wild._state[0][0]
+    kernel.assign(tf.fill(kernel.shape, np.float32(np.nan)))  # G's first layer: NaN
+    results = mine._crowd._train([_job(mine, 200), _job(wild, 200)])
+    finite = results[2]
+    assert finite[0] and not finite[1]  # the wild run's NaN stays its own; mine is untouched
+    np.testing.assert_array_equal(alone.fake_view(), mine.fake_view())
