@@ -260,7 +260,7 @@ class SessionRegistry:
     def prefill(self, crowd: bool = False) -> None:
         """Compile the default network shape now, in the background (the server calls this
         once it is up), so the first Start trains at once; with `crowd`, then its batched
-        step for every batch size (gan_core/crowd.py: some 20 s of one core), so a class that
+        step for every batch size (gan_core/crowd.py: about 10 s of one core), so a class that
         starts together trains at full speed from its first minute."""
         with self._lock:
             if not self.precompile or self._stop.is_set() or self._warmer is not None:
