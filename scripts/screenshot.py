@@ -38,7 +38,8 @@ def shoot(url: str, width: int, height: int, seconds: float, out: Path, target: 
             time.sleep(1.5)
         driver.execute_script("document.getElementById('start-button').click()")
         time.sleep(seconds)
-        driver.save_screenshot(str(out))
+        if not driver.save_screenshot(str(out)):
+            raise SystemExit(f"could not write {out}")
         print(f"wrote {out}")
     finally:
         driver.quit()
@@ -51,6 +52,7 @@ def main() -> None:
     parser.add_argument("--target")
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
     args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
     with (nullcontext() if args.url else Server()) as server:
         url = args.url or server.url
         for width, height in SIZES:
