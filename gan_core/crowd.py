@@ -298,8 +298,8 @@ class Crowd:
         return job.result
 
     def _take(self, first: _Job) -> list[_Job]:
-        """Pending jobs to train with `first`: those of a similar length (a paced run's 250
-        iterations never wait for a flat-out run's 5,000), the oldest first, as many as the
+        """Pending jobs to train with `first`: those of a similar length, within 2× (a slow
+        paced run's 20 iterations never wait for a flat-out run's 500), the oldest first, as many as the
         largest compiled batch size they fill (padding is work for nothing; a size not yet
         compiled is compiled in the background, never while runs wait)."""
         similar = [first] + [j for j in self._pending if j is not first and first.n / 2 <= j.n <= 2 * first.n]
