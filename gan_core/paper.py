@@ -59,7 +59,9 @@ def trial(target: str, seed: int, steps: int, packing: int | None = None) -> dic
     cfg = recommended_config(target, seed)
     if packing is not None:
         cfg = cfg.replace(packing=packing)
-    gan = GAN(cfg)
+    # Unbatched: a trial is alone in its process, and the dashboard's batched step would pad it
+    # with a spare run (the same maths, its own noise stream; measured 1.4 times as fast here)
+    gan = GAN(cfg, crowd=False)
     gan.warm_up()
     started = time.perf_counter()
     result = gan.train(steps)

@@ -31,6 +31,8 @@ def test_a_recommendation_starts_from_the_defaults_and_keeps_the_seed():
     assert cfg.seed == 7 and cfg.target == "poly4" and cfg.g_hidden_nodes == 64 == cfg.d_hidden_nodes
     assert changes_for("x2")["latent_size"] == 5 and "seed" not in changes_for("x2")
     assert changes_for("ring8")["latent_dist"] == "gaussian"
+    # fields named beside an alias keep their own values (G's rate is not D's on the grid)
+    assert (changes_for("grid25")["g_learning_rate"], changes_for("grid25")["d_learning_rate"]) == (3e-3, 2e-3)
 
 
 def test_an_objective_says_what_is_missing():
