@@ -41,7 +41,7 @@ def test_the_lesson_of_packing_is_two_clicks_and_says_what_the_fakes_cover(dash_
 def test_the_papers_grid_trains_to_scale_and_packing_is_refused_where_it_means_nothing(dash_duo, dash_app):
     session = open_page(dash_duo, dash_app)
     choose_target(dash_duo, session, "pacgan-grid", "25 Gaussians of σ 0.05")
-    assert session.config.packing == 2 and session.config.lr_halflife == 25_000
+    assert session.config.packing == 2 and session.config.lr_halflife == 15_000 and session.config.g_activation == "tanh"
     dash_duo.find_element("#start-button").click()
     poll(lambda: counter(dash_duo) > 200 and "annealed to" in status(dash_duo) and "/25" in status(dash_duo))
     poll(lambda: (trace_lengths(dash_duo, "samples-graph") or [0, 0])[1] > 0)

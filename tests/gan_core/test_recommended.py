@@ -33,6 +33,9 @@ def test_a_recommendation_starts_from_the_defaults_and_keeps_the_seed():
     assert changes_for("ring8")["latent_dist"] == "gaussian"
     # fields named beside an alias keep their own values (G's rate is not D's on the grid)
     assert (changes_for("grid25")["g_learning_rate"], changes_for("grid25")["d_learning_rate"]) == (3e-3, 2e-3)
+    paper_grid = changes_for("pacgan-grid")
+    assert (paper_grid["g_learning_rate"], paper_grid["d_learning_rate"], paper_grid["g_activation"],
+            paper_grid["d_activation"]) == (3e-3, 2e-3, "tanh", "leaky_relu")
 
 
 def test_an_objective_says_what_is_missing():
