@@ -90,6 +90,8 @@ SLIDERS = (
 )
 
 
+_RATE = next(spec for spec in SLIDERS if spec.setting == "learning_rate")
+
 HELP = {
     "latent_size": "Size of the noise vector G turns into a sample.",
     "hidden_nodes": "Width of every hidden layer, in G and D alike.",
@@ -97,16 +99,26 @@ HELP = {
 }
 
 
-def help_text(spec: SliderSpec) -> str:
+def help_text(spec: SliderSpec, config=None) -> str:
+    """The hint under a slider; for the learning rate, also G's and D's own when they differ
+    (a preset may set them apart: the slider shows G's and moving it sets both)."""
     effect = " Applies at once." if spec.live else " New networks; a running run goes on."
-    return f"{HELP[spec.setting]} {spec.field.describe_range()}.{effect}"
+    text = f"{HELP[spec.setting]} {spec.field.describe_range()}.{effect}"
+    if spec.setting == "learning_rate" and config is not None and config.g_learning_rate != config.d_learning_rate:
+        text += (f" Now G {format_value(config.g_learning_rate)}, D {format_value(config.d_learning_rate)} "
+                 "(set apart in Advanced settings); moving this sets both.")
+    return text
+
+
+def hint_id(spec: SliderSpec) -> str:
+    return spec.id + "-help"
 
 
 def _slider(spec: SliderSpec, config) -> html.Div:
     default = getattr(config, spec.field.name)
     marks = {i: format_value(v) for i, v in enumerate(spec.values) if v in spec.labelled}
-    hint = help_text(spec)
-    hint_id = spec.id + "-help"
+    hint = help_text(spec, config)
+    help_id = hint_id(spec)
     return html.Div([
         html.Div([
             html.Label(spec.label, htmlFor=spec.box_id, className="control-label"),
@@ -116,8 +128,8 @@ def _slider(spec: SliderSpec, config) -> html.Div:
         html.Div(dcc.Slider(id=spec.id, min=0, max=len(spec.values) - 1, step=1, value=spec.position(default),
                             marks=marks, updatemode="mouseup", allow_direct_input=False),
                  className="slider", **{"data-label": spec.label, "data-box": spec.box_id,
-                                        "aria-describedby": hint_id}),
-        html.P(hint, id=hint_id, className="hint"),
+                                        "aria-describedby": help_id}),
+        html.P(hint, id=help_id, className="hint"),
     ], className="control")
 
 
@@ -313,6 +325,7 @@ def register(app, registry) -> None:
         Output(ids.UPLOAD_NOTE, "children"),
         *slider_outputs, *box_outputs,
         *advanced.outputs(),
+        Output(hint_id(_RATE), "children"),
         Input(ids.START, "n_clicks"), Input(ids.PAUSE, "n_clicks"), Input(ids.RESET, "n_clicks"),
         Input(ids.TARGET, "value"), Input(ids.SPEED, "value"), Input(ids.SEED, "value"),
         Input(ids.UPLOAD_CHECKED, "data"),
@@ -326,7 +339,7 @@ def register(app, registry) -> None:
         slider_values, box_values = rest[:n], rest[n:2 * n]
         advanced_values, pin, sid = rest[2 * n:]
         fields = advanced.ordered_fields()
-        keep = (no_update,) * (5 + 2 * n) + ([no_update] * len(fields),)
+        keep = (no_update,) * (5 + 2 * n) + ([no_update] * len(fields), no_update)
         session = registry.get(sid)
         if session is None:
             return (no_update, "Your session has ended (idle too long or the server restarted). Reload the page.",
@@ -401,7 +414,8 @@ def register(app, registry) -> None:
         # Re-enable ticking after any command: the tick redraws and stops itself when idle.
         # The advanced panel always shows what the run uses (a refused value is put back).
         return (notice, render_status(snap, notice), str(snap.iteration), False, seed_out,
-                run_query(session.config, session.speed), options_out, target_out, upload_note, *sliders_out, *boxes_out, advanced.shown(session.config))
+                run_query(session.config, session.speed), options_out, target_out, upload_note, *sliders_out, *boxes_out,
+                advanced.shown(session.config), help_text(_RATE, session.config))
 
 
 def _your_data(upload, session):
