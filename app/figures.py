@@ -21,7 +21,8 @@ GRAPH_CONFIG = {"displaylogo": False, "showSendToCloud": False, "showEditInChart
 
 
 # 5k, 10k rather than 5000 rotated into the axis title on a narrow chart.
-_ITERATION_AXIS = {"title": {"text": "iteration"}, "rangemode": "tozero", "tickformat": "~s", "nticks": 6}
+_ITERATION_AXIS = {"title": {"text": "iteration", "standoff": 4}, "rangemode": "tozero", "tickformat": "~s",
+                   "nticks": 6}
 
 
 def font_sizes(large: bool = False) -> dict:
@@ -30,7 +31,17 @@ def font_sizes(large: bool = False) -> dict:
     return {"font": 22 if large else 15, "title": 26 if large else 18, "legend": 20 if large else 14}
 
 
-def base_layout(title: str, large: bool = False, **extra) -> dict:
+def margins(large: bool = False, chart: bool = False) -> dict:
+    """Room around the plot. The charts (accuracy, losses, quality) are a third of the column's
+    height each, on a 1024×768 projector about 165 px: their margins are cut to what the title,
+    the legend row and the iteration axis need, or the lines got 45 px of it (the same numbers
+    are in assets/gan.js, which applies them when Large type changes)."""
+    if chart:
+        return {"l": 72 if large else 64, "r": 36, "t": 84 if large else 56, "b": 54 if large else 40}
+    return {"l": 72 if large else 64, "r": 36, "t": 100 if large else 70, "b": 60 if large else 52}
+
+
+def base_layout(title: str, large: bool = False, chart: bool = False, **extra) -> dict:
     """Shared look: the title at the left, the toolbar standing upright at the right edge,
     so neither covers the other."""
     sizes = font_sizes(large)
@@ -41,7 +52,7 @@ def base_layout(title: str, large: bool = False, **extra) -> dict:
         "template": "plotly_white",
         "modebar": {"orientation": "v"},
         "legend": {"orientation": "h", "x": 0, "y": 1.01, "yanchor": "bottom", "font": {"size": sizes["legend"]}},
-        "margin": {"l": 72 if large else 64, "r": 36, "t": 100 if large else 70, "b": 60 if large else 52},
+        "margin": margins(large, chart),
         **extra,
     }
 
@@ -101,7 +112,7 @@ def accuracy_figure(history: Sequence = (), large: bool = False) -> dict:
     return {
         "data": _paired_traces(its, series, ("on real", "on fake"), (REAL_COLOUR, FAKE_COLOUR)),
         "layout": base_layout(
-            "D accuracy (smoothed)", large,
+            "D accuracy (smoothed)", large, chart=True,
             xaxis=_ITERATION_AXIS,
             yaxis={"range": [-0.02, 1.02], "tickformat": ".0%", "title": {"text": "accuracy"}},
             # A perfectly fooled discriminator sits on this line.
@@ -157,7 +168,7 @@ def loss_figure(history: Sequence = (), large: bool = False, loss: str = "nsgan"
              f"<span style='color:{G_LOSS_COLOUR}'>┅ G</span> (smoothed)")
     return {
         "data": _paired_traces(its, series, ("D loss", "G loss"), (D_LOSS_COLOUR, G_LOSS_COLOUR)),
-        "layout": base_layout(title, large, xaxis=_ITERATION_AXIS, showlegend=False,
+        "layout": base_layout(title, large, chart=True, xaxis=_ITERATION_AXIS, showlegend=False,
                               yaxis={"title": {"text": "loss"}, "exponentformat": "power"}, updatemenus=menus,
                               uirevision="losses"),
     }
@@ -184,7 +195,9 @@ def quality_figure(spec: dict, target_id: str, quality: Sequence = (), large: bo
     its, series = quality_series(spec, quality)
     names = [line[1] for line in spec["lines"]]
     left = [line[1] for line in spec["lines"] if len(line) < 3]
-    yaxis = {"title": {"text": left[0] if len(left) == 1 else "log scale" if spec["log"] else ""}}
+    # The legend names the lines when there are several: an axis title saying it again ran
+    # taller than a projector's chart ("modes covered (of 8)" over the chart's own title)
+    yaxis = {"title": {"text": left[0] if len(names) == 1 else "log scale" if spec["log"] else ""}}
     if spec["log"]:
         yaxis.update(type="log", dtick=1)  # a label at each power of ten only
     if "range" in spec:
@@ -198,8 +211,9 @@ def quality_figure(spec: dict, target_id: str, quality: Sequence = (), large: bo
         if len(line) > 2:
             trace["yaxis"] = "y2"
         data.append(trace)
-    layout = base_layout(f"Quality ({spec['better']} is better)", large, xaxis=_ITERATION_AXIS, yaxis=yaxis,
-                         showlegend=len(names) > 1, uirevision=target_id, **_legend_inside(large))
+    layout = base_layout(f"Quality ({spec['better']} is better)", large, chart=True, xaxis=_ITERATION_AXIS, yaxis=yaxis,
+                         showlegend=len(names) > 1, uirevision=target_id,
+                         **_legend_inside(large, spec["better"]))
     if len(left) < len(names):
         layout["yaxis2"] = {"overlaying": "y", "side": "right", "range": [0, 1.02], "tickformat": ".0%",
                             "showgrid": False, "zeroline": False}
@@ -208,11 +222,14 @@ def quality_figure(spec: dict, target_id: str, quality: Sequence = (), large: bo
     return {"data": data, "layout": layout}
 
 
-def _legend_inside(large: bool) -> dict:
-    """Several quality lines: their legend inside the plot's top right, clear of the title."""
+def _legend_inside(large: bool, better: str = "higher") -> dict:
+    """Several quality lines: their legend inside the plot's right side, clear of the title,
+    at the end the lines leave as the run learns (the bottom when higher is better), so it
+    covers them only in the first moments."""
     sizes = font_sizes(large)
-    return {"legend": {"x": 0.99, "xanchor": "right", "y": 0.99, "yanchor": "top", "bgcolor": "rgba(255,255,255,0.75)",
-                       "font": {"size": sizes["legend"]}}}
+    top = better != "higher"
+    return {"legend": {"x": 0.99, "xanchor": "right", "y": 0.99 if top else 0.01, "yanchor": "top" if top else "bottom",
+                       "bgcolor": "rgba(255,255,255,0.75)", "font": {"size": sizes["legend"]}}}
 
 
 def quality_extension(spec: dict, quality: Sequence):

@@ -14,10 +14,13 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     largeType: function (value, controlsShown) {
       var large = Array.isArray(value) && value.indexOf("large") >= 0;
       var sizes = large ? [22, 26, 20, 100, 72, 60] : [15, 18, 14, 70, 64, 52];
+      var chart = large ? [84, 54] : [56, 40];  /* the charts' tighter top and bottom (figures.py margins) */
       if (window.Plotly) {
         document.querySelectorAll(".js-plotly-plot").forEach(function (gd) {
+          var isChart = !!gd.closest(".chart");
           window.Plotly.relayout(gd, {"font.size": sizes[0], "title.font.size": sizes[1], "legend.font.size": sizes[2],
-                                      "margin.t": sizes[3], "margin.l": sizes[4], "margin.b": sizes[5]});
+                                      "margin.t": isChart ? chart[0] : sizes[3], "margin.l": sizes[4],
+                                      "margin.b": isChart ? chart[1] : sizes[5]});
         });
       }
       return "app" + (large ? " large" : "") + (controlsShown === false ? " controls-hidden" : "");

@@ -51,7 +51,7 @@ def layout() -> html.Section:
         html.P(id=CHANGES_NOTE, className="hint compare-note"),
         html.Div(id=STATUS, className="status", role="status"),
         live.graph(SAMPLES, {}, "Run B's real samples (red) and fakes (blue)"),
-        live.graph(ACCURACY, accuracy_figure(), "Run B's discriminator accuracy"),
+        live.graph(ACCURACY, accuracy_figure(), "Run B's discriminator accuracy", chart=True),
         dcc.Store(id=VIEW, data={}),
         dcc.Interval(id=TICK, interval=live.TICK_MS, disabled=True),
     ], id=AREA, className="compare-area", style={"display": "none"}, **{"aria-label": "Run B"})

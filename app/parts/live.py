@@ -43,10 +43,13 @@ def counter_and_status() -> list:
     ]
 
 
-def graph(graph_id: str, figure: dict, label: str) -> html.Div:
+def graph(graph_id: str, figure: dict, label: str, chart: bool = False) -> html.Div:
+    """A graph in its card; `chart`: one of the small charts over iterations, whose margins
+    Large type sets apart from the samples graph's (assets/gan.js)."""
     return html.Div(dcc.Graph(id=graph_id, figure=figure, config=GRAPH_CONFIG, responsive=True,
                               className="graph", style={"height": "100%"}),
-                    className="card", role="img", id=f"{graph_id}-card", **{"aria-label": label})
+                    className="card chart" if chart else "card", role="img", id=f"{graph_id}-card",
+                    **{"aria-label": label})
 
 
 CHARTS = ((ids.ACCURACY_GRAPH, "accuracy"), (ids.LOSS_GRAPH, "losses"), (ids.QUALITY_GRAPH, "quality"))
@@ -82,10 +85,11 @@ def graphs(settings) -> tuple[html.Div, html.Div]:
     toggles = view_toggles.layout(settings.views)
     big = settings.large
     charts = html.Div([
-        graph(ids.ACCURACY_GRAPH, accuracy_figure((), big), "The discriminator's accuracy on real and on fake samples"),
-        graph(ids.LOSS_GRAPH, loss_figure((), big), "The discriminator's and the generator's loss over time"),
+        graph(ids.ACCURACY_GRAPH, accuracy_figure((), big), "The discriminator's accuracy on real and on fake samples",
+              chart=True),
+        graph(ids.LOSS_GRAPH, loss_figure((), big), "The discriminator's and the generator's loss over time", chart=True),
         graph(ids.QUALITY_GRAPH, quality_figure(view.quality_lines(target), target.id, (), big),
-               "An objective measure of how well the fakes match"),
+               "An objective measure of how well the fakes match", chart=True),
     ], className="charts", id=ids.CHARTS_COLUMN)
     under = html.Div([toggles, timeline.layout()], className="under-samples")
     return html.Div([samples, options, under], className="samples-area"), charts

@@ -43,9 +43,10 @@ def follower_layout(code: str | None = None, **_query) -> html.Div:
     code = normalise_code(code)
     samples = live.graph(ids.SAMPLES_GRAPH, {}, "The presenter's real samples (red) and fakes (blue)")
     charts = html.Div([
-        live.graph(ids.ACCURACY_GRAPH, accuracy_figure((), True), "The discriminator's accuracy on real and fake"),
-        live.graph(ids.LOSS_GRAPH, loss_figure((), True), "The discriminator's and the generator's loss"),
-        live.graph(ids.QUALITY_GRAPH, {}, "An objective measure of how well the fakes match"),
+        live.graph(ids.ACCURACY_GRAPH, accuracy_figure((), True), "The discriminator's accuracy on real and fake",
+                   chart=True),
+        live.graph(ids.LOSS_GRAPH, loss_figure((), True), "The discriminator's and the generator's loss", chart=True),
+        live.graph(ids.QUALITY_GRAPH, {}, "An objective measure of how well the fakes match", chart=True),
     ], className="charts")
     return html.Div([
         html.Header([
