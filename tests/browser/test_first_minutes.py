@@ -216,6 +216,12 @@ def test_large_type_for_projectors(dash_duo, dash_app):
     open_page(dash_duo, dash_app)
     size = "return document.querySelector('#samples-graph .js-plotly-plot')._fullLayout.font.size"
     before = poll(lambda: dash_duo.driver.execute_script(size))  # once the graph is drawn
+    # On the 1024×768 projector every chart's lines get room, in normal and in large type
+    # (three charts in the column once left them 45 px, and none at all in large type)
+    plots = ("return ['accuracy-graph', 'loss-graph', 'quality-graph'].map(function (id) {"
+             " return document.querySelector('#' + id + ' .js-plotly-plot')._fullLayout._size.h; })")
+    poll(lambda: min(dash_duo.driver.execute_script(plots)) >= 80)
     dash_duo.find_element("#large-type input").click()
     poll(lambda: dash_duo.driver.execute_script(size) > before)
     assert "large" in dash_duo.find_element("#app-root").get_attribute("class")
+    poll(lambda: min(dash_duo.driver.execute_script(plots)) >= 120)
