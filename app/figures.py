@@ -197,7 +197,7 @@ def quality_figure(spec: dict, target_id: str, quality: Sequence = (), large: bo
     left = [line[1] for line in spec["lines"] if len(line) < 3]
     # The legend names the lines when there are several: an axis title saying it again ran
     # taller than a projector's chart ("modes covered (of 8)" over the chart's own title)
-    yaxis = {"title": {"text": left[0] if len(names) == 1 else "log scale" if spec["log"] else ""}}
+    yaxis = {"title": {"text": names[0] if len(names) == 1 else "log scale" if spec["log"] else ""}}
     if spec["log"]:
         yaxis.update(type="log", dtick=1)  # a label at each power of ten only
     if "range" in spec:
