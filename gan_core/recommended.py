@@ -56,7 +56,7 @@ _GRID = {"hidden_nodes": 64, "batch_size": 256, "loss": "hinge", "latent_size": 
          "g_learning_rate": 3e-3, "d_learning_rate": 2e-3}
 # The PacGAN table's targets: G of three hidden layers (D of two: as good here and cheaper),
 # packing 2, and for the ring both learning rates halved every 20,000 iterations, for 100,000
-# (gan_core.paper.STEPS)
+# (the grid 80,000: gan_core.paper.STEPS)
 _PAPER = {**_WIDE, "g_hidden_layers": 3, "packing": 2}
 # The papers' grid: the same three layers of 64 and packing 2, with G's hidden layers tanh,
 # which saturates, so G can draw flat plateaus (the modes) with steep steps between them
