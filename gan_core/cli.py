@@ -210,7 +210,7 @@ def cmd_train(args: argparse.Namespace) -> int:
                              f"{cfg.target} is a {TARGETS[cfg.target].kind} target, use --samples-csv")
         _check_writable("--samples-png", args.samples_png, ".png")
 
-    from gan_core.gan import GAN  # TensorFlow loads only once the arguments are known good
+    from gan_core.gan import GAN, view_classes  # TensorFlow loads only once the arguments are known good
     from gan_core.kinds import kind_of
     from gan_core.metrics import compute_metrics
 
@@ -235,7 +235,8 @@ def cmd_train(args: argparse.Namespace) -> int:
                 print(f"{h['iteration']} {h['d_accuracy_real']:.2f} {h['d_accuracy_fake']:.2f}")
     seconds = time.perf_counter() - started
     final = gan.evaluate(1000)
-    samples = gan.generate(2000)
+    z = gan.latent(2000)
+    samples = gan.generate(z=z)
     out = {
         "steps": gan.iteration,
         "seconds": round(seconds, 4),
@@ -247,7 +248,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         "d_loss": result.d_loss if result else None,
         "g_loss": result.g_loss if result else None,
         "diverged": bool(result and not result.finite),
-        "metrics": compute_metrics(gan.target, samples),
+        "metrics": compute_metrics(gan.target, samples, gan.asked(z)),
         "history": history,
         "target": cfg.target,
         "config": cfg.to_dict(),
@@ -266,7 +267,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         count = min(args.n_samples, 256)
         cols = math.ceil(math.sqrt(count))
         with open(args.samples_png, "wb") as fh:
-            fh.write(grid_png(gan.generate(count), gan.target.side, math.ceil(count / cols), cols))
+            # a conditional G draws the classes in turn: a class a cell, in order
+            z = gan.latent(count, labels=view_classes(count, gan.classes, None))
+            fh.write(grid_png(gan.generate(z=z), gan.target.side, math.ceil(count / cols), cols))
         out["samples_png"] = args.samples_png
     if args.save_generator:
         gan.G.save(args.save_generator)

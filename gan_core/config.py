@@ -114,6 +114,11 @@ FIELDS: tuple[Field, ...] = (
           "Network type: mlp (dense layers), conv (convolutions, for curves and images; hidden "
           "nodes are then channels) or dcgan (images: the letters tutorial's 6.7 M-parameter "
           "DCGAN at 64 hidden nodes, scaled with them; slow).", choices=ARCHITECTURES),
+    Field("conditional", str, "off",
+          "Class-conditional GAN, for image sets (their pictures have classes): G is told which class "
+          "to draw (its noise ends in the class as one-hot numbers) and D judges picture and class "
+          "together (a projection discriminator). Off: G must find every class by itself, as in the "
+          "letters tutorial.", choices=("off", "on")),
     Field("g_hidden_layers", int, 2, "Hidden layers in the generator.", 1, 4),
     Field("g_hidden_nodes", int, 16, "Nodes in each hidden layer of the generator.", 1, 512),
     Field("d_hidden_layers", int, 2, "Hidden layers in the discriminator.", 1, 4),
@@ -194,6 +199,7 @@ class RunConfig:
     latent_size: int = _default("latent_size")
     latent_dist: str = _default("latent_dist")
     architecture: str = _default("architecture")
+    conditional: str = _default("conditional")
     g_hidden_layers: int = _default("g_hidden_layers")
     g_hidden_nodes: int = _default("g_hidden_nodes")
     d_hidden_layers: int = _default("d_hidden_layers")
@@ -231,6 +237,9 @@ class RunConfig:
                 raise ConfigError(f"{FIELD_BY_NAME[name].label} must be at most {DCGAN_MAX_NODES} for the dcgan "
                                   f"architecture (the letters tutorial's 6.7 M parameters); got {getattr(self, name)}",
                                   name)
+        if self.conditional == "on" and not get_target(self.target).labelled:
+            raise ConfigError(f"conditional works for image targets, whose pictures have classes; {self.target} "
+                              f"is a {kind} target, so conditional must be off; got on", "conditional")
         if self.packing > 1 and kind not in PACKABLE_KINDS:
             raise ConfigError(f"packing works for point targets; {self.target} is a {kind} target, so packing "
                               f"must be 1; got {self.packing}", "packing")

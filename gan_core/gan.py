@@ -55,6 +55,7 @@ _set_threads()
 
 from gan_core.config import RunConfig  # noqa: E402
 from gan_core.losses import LOSSES  # noqa: E402
+from gan_core.models import classes  # noqa: E402
 from gan_core.kinds import kind_of  # noqa: E402
 from gan_core.optimizers import OptimizerState, apply  # noqa: E402
 from gan_core.targets import get_target  # noqa: E402
@@ -70,6 +71,19 @@ MANIFOLD_LINES = 11  # G's manifold: a grid of this many lines each way (2-D lat
 MANIFOLD_POINTS = 25  # points along each line
 # The span of latent values the manifold draws, per noise distribution
 LATENT_SPAN = {"gaussian": (-2.0, 2.0), "uniform": (-1.0, 1.0), "uniform01": (0.0, 1.0)}
+_CLASS_STREAM = 1 << 61  # added to a noise seed's first half: the classes' own random stream
+
+
+def view_classes(n: int, classes: int, shown: int | None) -> np.ndarray | None:
+    """The classes the fixed noise asks for: in turn, so every class has its share of the
+    fakes the metrics judge; the first `shown` (a grid) spread over all the classes when
+    there are more of them than cells, else cycling through them."""
+    if not classes:
+        return None
+    labels = np.arange(n) % classes
+    if shown and classes > shown:
+        labels[:shown] = np.arange(min(shown, n)) * classes // shown
+    return labels
 
 
 @dataclass(frozen=True)
@@ -132,11 +146,17 @@ class GAN:
         self.g_opt = OptimizerState.create(cfg.g_optimizer, cfg.g_learning_rate, self.G.trainable_variables)
         self.d_opt = OptimizerState.create(cfg.d_optimizer, cfg.d_learning_rate, self.D.trainable_variables)
         self.max_chunk = max_chunk(cfg, self.target.dim)
+        # A conditional run asks G for a class: its noise, and D's samples, end in the class's
+        # one-hot numbers
+        self.classes = classes(cfg, self.target)
         # D's real samples: fresh draws, or a fixed training set drawn once for this seed
-        self._draw_real = self.target.training_sampler(cfg.seed)
-        self._real = np.zeros((self.max_chunk, cfg.d_steps, cfg.batch_size * cfg.packing, self.target.dim),
-                              np.float32)
-        self.fixed_z = self.latent(VIEW_SAMPLES)  # one batch, so the fake dots move smoothly
+        self._draw_real = self._labelled_real if self.classes else self.target.training_sampler(cfg.seed)
+        self._real = np.zeros((self.max_chunk, cfg.d_steps, cfg.batch_size * cfg.packing,
+                               self.target.dim + self.classes), np.float32)
+        # one batch, so the fake dots move smoothly; a conditional run's asks for the classes in
+        # turn, the first few (those a grid shows) spread over all of them
+        self.fixed_z = self.latent(VIEW_SAMPLES, labels=view_classes(VIEW_SAMPLES, self.classes,
+                                                                     kind_of(self.target).SHOWN))
         self.iteration = 0
         self.pretrained = 0  # D-only steps done of cfg.d_pretrain
         self._step = shared_step(cfg)
@@ -150,12 +170,33 @@ class GAN:
                        [v.value for v in self.D.non_trainable_variables])
 
     # ---- sampling -------------------------------------------------------------------
-    def latent(self, n: int, rng: np.random.Generator | None = None) -> np.ndarray:
+    def latent(self, n: int, rng: np.random.Generator | None = None, labels: np.ndarray | None = None) -> np.ndarray:
+        """n noise vectors; for a conditional run each followed by a class's one-hot numbers
+        (`labels`, or classes drawn at random)."""
         rng = rng or self.rng
         if self.cfg.latent_dist != "gaussian":
             low = 0.0 if self.cfg.latent_dist == "uniform01" else -1.0
-            return rng.uniform(low, 1.0, (n, self.cfg.latent_size)).astype(np.float32)
-        return rng.standard_normal((n, self.cfg.latent_size)).astype(np.float32)
+            z = rng.uniform(low, 1.0, (n, self.cfg.latent_size)).astype(np.float32)
+        else:
+            z = rng.standard_normal((n, self.cfg.latent_size)).astype(np.float32)
+        if not self.classes:
+            return z
+        labels = rng.integers(0, self.classes, n) if labels is None else np.asarray(labels)
+        return np.concatenate([z, self.one_hot(labels)], axis=1)
+
+    def one_hot(self, labels: np.ndarray) -> np.ndarray:
+        return np.eye(self.classes, dtype=np.float32)[np.asarray(labels, np.int64)]
+
+    def asked(self, z: np.ndarray) -> np.ndarray | None:
+        """The classes these noise vectors ask G for (None: not a conditional run)."""
+        return np.asarray(z)[:, self.cfg.latent_size:].argmax(axis=1) if self.classes else None
+
+    def labelled(self, samples: np.ndarray, labels: np.ndarray) -> np.ndarray:
+        """Samples as a conditional D takes them: each followed by its class's one-hot numbers."""
+        return np.concatenate([np.asarray(samples, np.float32), self.one_hot(labels)], axis=1)
+
+    def _labelled_real(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return self.labelled(*self.target.sample_labelled(rng, n))
 
     def generate(self, n: int | None = None, z: np.ndarray | None = None) -> np.ndarray:
         z = self.latent(n) if z is None else z
@@ -287,10 +328,16 @@ class GAN:
         return {"d_accuracy_real": float((real_s > threshold).mean()),
                 "d_accuracy_fake": float((fake_s <= threshold).mean())}
 
-    def verdicts(self, real: np.ndarray, fake: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def verdicts(self, real: np.ndarray, fake: np.ndarray,
+                 real_labels: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """How real D finds these real and fake samples (G's, already drawn), from 0 (surely
-        fake) to 1 (surely real): its score past its decision threshold, squashed."""
+        fake) to 1 (surely real): its score past its decision threshold, squashed. A
+        conditional D judges the real ones with their classes (`real_labels`) and the fakes
+        with those the fixed noise asked for (they are its first fakes)."""
         g_w, d_w, _, _, g_nt, d_nt = self._state
+        if self.classes:
+            real = self.labelled(real, real_labels)
+            fake = self.labelled(fake, self.asked(self.fixed_z[:len(fake)]))
         both = np.concatenate([real, fake]).astype(np.float32)
         scores = self._step.judge(d_w, d_nt, both).numpy().ravel()
         real_s, fake_s = scores[:len(real)], scores[len(real):]
@@ -457,6 +504,7 @@ class SharedStep:
         B, L, steps = cfg.batch_size, cfg.latent_size, cfg.d_steps
         M, width = cfg.packing, get_target(cfg.target).dim * cfg.packing  # PacGAN: B packs of M samples
         smoothing, beta1 = float(cfg.label_smoothing), float(cfg.beta1)
+        K = classes(cfg, target)  # a conditional run's classes (0: none)
         g_kind, d_kind = cfg.g_optimizer, cfg.d_optimizer
         dist = cfg.latent_dist
         balance = float(cfg.balance)
@@ -471,8 +519,19 @@ class SharedStep:
 
         def latent(shape, seed):
             if dist == "gaussian":
-                return tf.random.stateless_normal(shape, seed)
-            return tf.random.stateless_uniform(shape, seed, 0.0 if dist == "uniform01" else -1.0, 1.0)
+                z = tf.random.stateless_normal(shape, seed)
+            else:
+                z = tf.random.stateless_uniform(shape, seed, 0.0 if dist == "uniform01" else -1.0, 1.0)
+            if not K:
+                return z
+            # the classes asked for: a stream of their own (the seed's first half moved on)
+            asked = tf.random.stateless_uniform(shape[:1], seed + tf.constant([_CLASS_STREAM, 0], tf.int64),
+                                                0, K, tf.int32)
+            return tf.concat([z, tf.one_hot(asked, K)], axis=1)
+
+        def as_judged(fake, z):
+            """G's samples as D takes them: a conditional run's followed by the classes asked for."""
+            return fake if not K else tf.concat([fake, z[:, L:]], axis=1)
 
         def g_call(g, g_nt, z, training=True):
             return G.stateless_call(g, g_nt, z, training=training)
@@ -498,7 +557,7 @@ class SharedStep:
             with tf.GradientTape() as tape:
                 tape.watch(g)
                 fake, g_nt = g_call(g, g_nt, z)
-                scores, d_nt = d_call(d, d_nt, pack(fake))
+                scores, d_nt = d_call(d, d_nt, pack(as_judged(fake, z)))
                 g_loss = loss.g_loss(scores)
             grads = tape.gradient(g_loss, g)
             g_lr = annealed(g_lr, g_step)
@@ -533,7 +592,7 @@ class SharedStep:
                     with tf.GradientTape() as tape:
                         tape.watch(d)
                         fake, g_nt = g_call(g, g_nt, z)
-                        real_packs, fake_packs = pack(real[i, j]), pack(fake)
+                        real_packs, fake_packs = pack(real[i, j]), pack(as_judged(fake, z))
                         # One pass over real and fake together: half the ops of two passes.
                         scores, d_nt = d_call(d, d_nt, tf.concat([real_packs, fake_packs], 0))
                         d_loss = loss.d_loss(scores[:B], scores[B:], smoothing)
@@ -586,7 +645,7 @@ class SharedStep:
             d_nt = [v.read_value() for v in d_nt_vars]
             fake, _ = g_call(g, g_nt, z, training=False)
             return (d_call(d, d_nt, pack(real), training=False)[0],
-                    d_call(d, d_nt, pack(fake), training=False)[0])
+                    d_call(d, d_nt, pack(as_judged(fake, z)), training=False)[0])
 
         @tf.function(reduce_retracing=True)
         def generate(g_vars, g_nt_vars, z):

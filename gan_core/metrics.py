@@ -88,12 +88,15 @@ def mode_coverage(points: np.ndarray, target: Target) -> dict[str, float]:
             "high_quality_share": float(good.mean()) if len(points) else 0.0, "reverse_kl": reverse_kl}
 
 
-def compute_metrics(target: Target, samples: np.ndarray) -> dict[str, float]:
+def compute_metrics(target: Target, samples: np.ndarray, asked: np.ndarray | None = None) -> dict[str, float]:
     """Every metric that applies to this target, keyed by name: the one entry point; each
-    kind (gan_core/kinds/) computes its own."""
+    kind (gan_core/kinds/) computes its own. `asked`: the class each sample was asked for
+    (a conditional run's), so the metrics also say how many were drawn as asked."""
     from gan_core.kinds import kind_of
 
     samples = np.asarray(samples, dtype=np.float64)
     if not np.all(np.isfinite(samples)):
         return {"finite_share": float(np.isfinite(samples).all(axis=1).mean())}
+    if asked is not None:
+        return kind_of(target).metrics(target, samples, asked=asked)
     return kind_of(target).metrics(target, samples)

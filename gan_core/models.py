@@ -36,9 +36,59 @@ def dense(x, nodes: int, activation: str, seed: int, name: str, dropout: float =
     return x
 
 
+def classes(cfg: RunConfig, target: Target) -> int:
+    """How many classes a conditional run's G is asked for (0: not conditional)."""
+    return len(target.class_names()) if cfg.conditional == "on" else 0
+
+
+CLASS_EMBEDDING = 8  # a conditional G's class enters as this many learnt numbers beside the noise
+
+
+def latent_input(cfg: RunConfig, target: Target):
+    """G's input, and what its first layer reads: the noise, and for a conditional run the
+    class asked for as one-hot numbers after it (so G stays a model of one input, saved and
+    called like any other), which G reads as a small learnt embedding beside the noise."""
+    k = classes(cfg, target)
+    z = keras.Input((cfg.latent_size + k,), name="latent")
+    if not k:
+        return z, z
+    noise = Columns(0, cfg.latent_size, name="g_noise")(z)
+    asked = Columns(cfg.latent_size, cfg.latent_size + k, name="g_class")(z)
+    embedded = keras.layers.Dense(CLASS_EMBEDDING, use_bias=False, name="g_class_embedding",
+                                  kernel_initializer=keras.initializers.GlorotUniform(seed=cfg.seed * 101 + 49))(asked)
+    return z, keras.layers.Concatenate(name="g_noise_and_class")([noise, embedded])
+
+
+def sample_input(cfg: RunConfig, target: Target, width: int):
+    """D's input, and what it judges: (input, samples, class one-hot or None). A conditional
+    run's D sees each sample followed by its class as one-hot numbers."""
+    k = classes(cfg, target)
+    s = keras.Input((width + k,), name="sample" if cfg.packing == 1 else f"pack_of_{cfg.packing}")
+    if not k:
+        return s, s, None
+    return s, Columns(0, width, name="d_sample")(s), Columns(width, width + k, name="d_class")(s)
+
+
+@keras.saving.register_keras_serializable(package="gan_core")
+class Columns(keras.layers.Layer):
+    """Columns start … stop - 1 of a flat input (a saved model needs no Lambda)."""
+
+    def __init__(self, start: int, stop: int, **kwargs):
+        super().__init__(**kwargs)
+        self.start, self.stop = int(start), int(stop)
+
+    def call(self, x):
+        return x[:, self.start:self.stop]
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.stop - self.start)
+
+    def get_config(self):
+        return {**super().get_config(), "start": self.start, "stop": self.stop}
+
+
 def mlp_generator(cfg: RunConfig, target: Target) -> keras.Model:
-    z = keras.Input((cfg.latent_size,), name="latent")
-    x = z
+    z, x = latent_input(cfg, target)
     for k in range(cfg.g_hidden_layers):
         x = dense(x, cfg.g_hidden_nodes, cfg.g_activation, cfg.seed * 101 + k, f"g_hidden_{k}",
                   batch_norm=cfg.g_batch_norm == "on")
@@ -57,14 +107,29 @@ def generator_output(x, cfg: RunConfig, target: Target, units: int):
 
 def mlp_discriminator(cfg: RunConfig, target: Target) -> keras.Model:
     """D on `packing` samples side by side (PacGAN): one sample unless packed."""
-    s = keras.Input((target.dim * cfg.packing,), name="sample" if cfg.packing == 1 else f"pack_of_{cfg.packing}")
-    x = s
+    s, x, label = sample_input(cfg, target, target.dim * cfg.packing)
     for k in range(cfg.d_hidden_layers):
         x = dense(x, cfg.d_hidden_nodes, cfg.d_activation, cfg.seed * 101 + 60 + k, f"d_hidden_{k}", cfg.d_dropout)
-    return keras.Model(s, score(x, cfg), name="discriminator")
+    return keras.Model(s, score(x, cfg, label), name="discriminator")
 
 
-def score(x, cfg: RunConfig):
-    """D's raw score (a logit); each loss reads it its own way."""
-    return keras.layers.Dense(1, kernel_initializer=keras.initializers.GlorotUniform(seed=cfg.seed * 101 + 99),
-                              name="d_out")(x)
+def score(x, cfg: RunConfig, label=None):
+    """D's raw score (a logit); each loss reads it its own way. Told the sample's class (a
+    conditional run), D adds how well its features match that class: the projection
+    discriminator (Miyato & Koyama 2018), an inner product of its last features with a learnt
+    embedding of the class. The embedding is of low rank (the class as CLASS_EMBEDDING
+    numbers, then spread over the features), so it adds 13 k weights to the letters' D, not
+    63 k. Measured on the letters default (seed 0, 120 s): the features' spatial layout
+    matters, as the projection onto channels averaged over the picture (as the paper pools
+    them) left the fakes as an unconditional G draws them (37 % recognisable); onto the
+    flattened features, 82 % (full rank: 88 %)."""
+    out = keras.layers.Dense(1, kernel_initializer=keras.initializers.GlorotUniform(seed=cfg.seed * 101 + 99),
+                             name="d_out")(x)
+    if label is None:
+        return out
+    embedded = keras.layers.Dense(CLASS_EMBEDDING, use_bias=False, name="d_class_embedding",
+                                  kernel_initializer=keras.initializers.GlorotUniform(seed=cfg.seed * 101 + 97))(label)
+    embedded = keras.layers.Dense(x.shape[-1], use_bias=False, name="d_class_features",
+                                  kernel_initializer=keras.initializers.GlorotUniform(seed=cfg.seed * 101 + 98))(embedded)
+    match = keras.layers.Dot(axes=1, name="d_class_match")([x, embedded])
+    return keras.layers.Add(name="d_score")([out, match])

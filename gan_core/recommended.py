@@ -47,7 +47,8 @@ _CLOUD_CHANGES = {"loss": "lsgan", "hidden_nodes": 32}
 _MIXTURE_CHANGES = {"latent_dist": "gaussian", "hidden_nodes": 32}
 _CURVES = {"fit_residual": ("max", 0.05), "frequency_w1": ("max", 0.1)}
 _SINUSOIDS = {"latent_size": 10, "latent_dist": "gaussian", "hidden_nodes": 64}
-_IMAGES = {"architecture": "conv", "hidden_nodes": 16, "g_hidden_layers": 3, "latent_size": 32, "g_output": "tanh"}
+_IMAGES = {"architecture": "conv", "conditional": "on", "hidden_nodes": 16, "g_hidden_layers": 3, "latent_size": 32,
+           "g_output": "tanh"}
 _RECOGNISABLE = {"recognisable_share": ("min", 0.6), "classes_covered_share": ("min", 0.8)}
 _WIDE = {"latent_size": 8, "hidden_nodes": 64, "learning_rate": 2e-3, "batch_size": 128}
 # The 5×5 grid: the hinge loss, 16 noise numbers and G's steps half as large again as D's

@@ -482,7 +482,12 @@ class TrainingSession:
         target = get_target(config.target)
         self._target = target
         self._crowded = eligible(config, target)  # trains in batches with its shape's other runs
-        self._real = _frozen(target.sample(np.random.default_rng(config.seed + 1), VIEW_SAMPLES))
+        # the shown real samples (and their classes, which a conditional D judges them with)
+        real_rng = np.random.default_rng(config.seed + 1)
+        real, labels = target.sample_labelled(real_rng, VIEW_SAMPLES) if target.labelled else \
+            (target.sample(real_rng, VIEW_SAMPLES), None)
+        self._real = _frozen(real)
+        self._real_classes = (self._real, labels)  # one attribute: the worker reads both at once
         self._fake = _frozen(np.zeros((0, target.dim)))
         self._iteration = 0
         self._history.clear()
@@ -513,7 +518,7 @@ class TrainingSession:
             config = self._config
         gan = GAN(config)
         fake = gan.fake_view()  # the whole batch: the first metrics judge it
-        metrics = MappingProxyType(compute_metrics(gan.target, fake))  # off the state lock
+        metrics = MappingProxyType(compute_metrics(gan.target, fake, gan.asked(gan.fixed_z)))  # off the state lock
         explanation = gan.explain(self._real, fake)
         with self._lock:
             if self._run_id != run_id:
@@ -738,14 +743,15 @@ class TrainingSession:
         if finite and now - self._last_metrics >= max(_METRICS_SECONDS, _METRICS_SHARE * self._metrics_cost):
             with span("worker: metrics"):
                 judged = fake if shown is None else gan.fake_view()
-                metrics = MappingProxyType(compute_metrics(gan.target, judged))
+                metrics = MappingProxyType(compute_metrics(gan.target, judged, gan.asked(gan.fixed_z[:len(judged)])))
             self._metrics_cost = time.perf_counter() - now
             now = time.perf_counter()
         # Outside the plot (said in the status), and far outside it (a run blowing up): both
         # measured here, off the state lock.
         if finite and shown is not None:
             with span("worker: verdicts"):
-                d_real, d_fake = gan.verdicts(self._real[:shown], fake)
+                real, labels = self._real_classes
+                d_real, d_fake = gan.verdicts(real[:shown], fake, None if labels is None else labels[:shown])
         explain = finite and (phase is not None or time.perf_counter() - self._last_explained >= _EXPLAIN_SECONDS)
         explanation = None
         if explain:

@@ -58,6 +58,21 @@ class Target:
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return np.asarray(self.sampler(rng, n), dtype=np.float32).reshape(n, self.dim)
 
+    @property
+    def labelled(self) -> bool:
+        """Its samples have classes (image sets): a conditional GAN can be asked for one."""
+        return self.loader is not None
+
+    def class_names(self) -> tuple[str, ...]:
+        """The classes of a labelled target (loads its data)."""
+        return tuple(str(c) for c in self.loader()[2]) if self.labelled else ()
+
+    def sample_labelled(self, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """n samples and their class indices: the same samples `sample` draws from this rng."""
+        images, labels, _ = self.loader()
+        index = rng.integers(0, len(images), n)
+        return images[index].reshape(n, self.dim).astype(np.float32, copy=False), labels[index]
+
     def training_sampler(self, seed: int) -> Sampler:
         """What D's real samples are drawn by in a run of this seed: fresh samples, or draws
         from the target's finite training set for that seed."""
@@ -150,7 +165,7 @@ def _images(id_, label, description, module: str, side: int, function: str = "lo
         with _LOADING:  # the server's warm-up and a first run must not both render the set
             return getattr(importlib.import_module(f"gan_core.data.{module}"), function)()
 
-    def sampler(rng, n):
+    def sampler(rng, n):  # as Target.sample_labelled draws, without the labels
         images = loader()[0]
         return images[rng.integers(0, len(images), n)].reshape(n, side * side)
 

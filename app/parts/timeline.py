@@ -41,8 +41,21 @@ def shown_fake(snap):
 
 
 def verdicts(snap):
-    """D's verdicts on the shown samples, once there are fakes to judge."""
-    return (snap.d_real, snap.d_fake) if snap.iteration > 0 else ((), ())
+    """D's verdicts on the shown samples, once there are fakes to judge; for a conditional
+    run also the classes the shown fakes were asked for, by name."""
+    if snap.iteration <= 0:
+        return (), ()
+    return (snap.d_real, snap.d_fake, *([asked_names(snap.config, len(snap.fake))] if snap.config.conditional == "on" else []))
+
+
+def asked_names(config, n: int) -> tuple[str, ...]:
+    """The classes a conditional run's first n fixed noise vectors ask for (as the engine
+    draws them: gan_core.gan.view_classes)."""
+    from gan_core.gan import view_classes
+    from gan_core.kinds.images import SHOWN
+
+    names = get_target(config.target).class_names()
+    return tuple(names[k] for k in view_classes(n, len(names), SHOWN))
 
 
 def live_figure(snap, large: bool, options: frozenset) -> dict:

@@ -44,13 +44,15 @@ def _row(side: int) -> int:
     return side + GAP + _band(side)
 
 
-def _verdict_notes(side: int, scores, x0: float, cols: int) -> list[dict]:
-    """D's verdict written under each image: its score, green when D says real."""
+def _verdict_notes(side: int, scores, x0: float, cols: int, asked=()) -> list[dict]:
+    """D's verdict written under each image: its score, green when D says real; after the
+    class G was asked for, in a conditional run."""
     notes = []
     for k, p in enumerate(np.asarray(scores, np.float64)):
         r, c = divmod(k, cols)
+        text = f"{asked[k]} {p:.2f}" if k < len(asked) else f"{p:.2f}"
         notes.append({"x": round(x0 + GAP + c * (side + GAP) + side / 2), "y": round(GAP + r * _row(side) + side + _band(side) / 2),
-                      "yanchor": "middle", "text": f"{p:.2f}", "showarrow": False,
+                      "yanchor": "middle", "text": text, "showarrow": False,
                       "font": {"size": 11, "color": VERDICT_REAL if p > 0.5 else VERDICT_FAKE}})
     return notes
 
@@ -58,13 +60,13 @@ def _verdict_notes(side: int, scores, x0: float, cols: int) -> list[dict]:
 def _annotations(target, verdicts) -> list[dict]:
     side = target.side
     fake_w, real_x0, _ = _geometry(side)
-    d_real, d_fake = verdicts
+    d_real, d_fake, *asked = verdicts  # a conditional run's: and the classes asked for
     return [
         {"x": fake_w / 2, "y": -2, "yanchor": "bottom", "text": "<b>fake (G)</b>", "showarrow": False,
          "font": {"color": FAKE_COLOUR}},
         {"x": real_x0 + _width(side, REAL_GRID[1]) / 2, "y": -2, "yanchor": "bottom", "text": "<b>real</b>",
          "showarrow": False, "font": {"color": REAL_COLOUR}},
-        *_verdict_notes(side, d_fake[: FAKE_GRID[0] * FAKE_GRID[1]], 0, FAKE_GRID[1]),
+        *_verdict_notes(side, d_fake[: FAKE_GRID[0] * FAKE_GRID[1]], 0, FAKE_GRID[1], asked[0] if asked else ()),
         *_verdict_notes(side, d_real[: REAL_GRID[0] * REAL_GRID[1]], real_x0, REAL_GRID[1]),
     ]
 
@@ -100,9 +102,11 @@ def samples_patch(target, fake: np.ndarray, options: frozenset = frozenset(), ve
     return patch
 
 
-def quality_lines(target) -> dict:
-    return {"lines": [("recognisable_share", "recognisable fakes"), ("classes_covered_share", "classes covered")],
-            "better": "higher", "log": False, "range": [0, 1.02]}
+def quality_lines(target, config=None) -> dict:
+    """A conditional run (`config`) also plots how many fakes are drawn as the class asked for."""
+    asked = [("asked_class_share", "drawn as asked")] if config is not None and config.conditional == "on" else []
+    return {"lines": [("recognisable_share", "recognisable fakes"), ("classes_covered_share", "classes covered"),
+                      *asked], "better": "higher", "log": False, "range": [0, 1.02]}
 
 
 def status_stats(target, metrics) -> list[tuple[str, str, bool]]:
@@ -117,6 +121,10 @@ def status_stats(target, metrics) -> list[tuple[str, str, bool]]:
         out.append((f"classes {metrics['classes_covered']}/{metrics['classes_total']}",
                     "Classes that at least 1 % of the fakes are recognisably drawn as; few classes is mode collapse.",
                     few))
+    if "asked_class_share" in metrics:
+        out.append((f"as asked {metrics['asked_class_share']:.0%}",
+                    "Conditional run: share of fakes that the classifier names, with at least 90 % confidence, "
+                    "as the class G was asked to draw (higher is better).", False))
     if "frechet_classifier" in metrics:
         out.append((f"Fréchet {metrics['frechet_classifier']:.1f}",
                     "Fréchet distance between real and fake images in our classifier's features (lower is better; "

@@ -8,6 +8,15 @@ Networks (architecture `conv`, a small DCGAN; hidden nodes are channels C):
 At C = 32 and 28×28 that is about 130 k parameters in G and 22 k in D: watchable live on
 a CPU core. `mlp` trains plain dense nets on the flat pixels, as the first GAN paper did.
 
+Conditional (`conditional` on, the image targets' recommendation): G's noise ends in the
+class asked for (one-hot), which G reads through a learnt embedding of 8 numbers, and D adds a
+projection of the class onto its features (gan_core.models.score). The fixed noise asks for
+the classes in turn, so the grid shows them all in order. Measured on the letters (seed 0,
+the default at C = 16 and 32 noise numbers, 120 s of training, 90-110 it/s): unconditional,
+37-44 % of the fakes recognisable and 11-19 of 40 classes, whatever else was changed
+(width, rates, losses, batch norm, minibatch std, EMA of G, a convolution at 7×7); conditional,
+82-89 % and 36-39 classes.
+
 Metrics come from the judge (gan_core/judge.py), a small CNN trained on the real set at first
 use and cached, which also knows a class "none of them": the share of recognisable fakes (a
 class named with probability ≥ 0.9), the classes the fakes cover (≥ 1 % of them each; a
@@ -23,7 +32,8 @@ import numpy as np
 from gan_core.config import RunConfig
 from gan_core.judge import frechet
 from gan_core.judge import judge as classifier
-from gan_core.models import activate, initializer, mlp_discriminator, mlp_generator, normalise, score
+from gan_core.models import (activate, initializer, latent_input, mlp_discriminator, mlp_generator, normalise,
+                             sample_input, score)
 from gan_core.targets import Target
 
 SHOWN = 25  # fakes the page shows each publication (the metrics use the whole fixed batch)
@@ -59,8 +69,8 @@ def build_generator(cfg: RunConfig, target: Target) -> keras.Model:
     bn = cfg.g_batch_norm == "on"
     side, C = target.side, cfg.g_hidden_nodes
     q, seed = side // 4, cfg.seed * 101
-    z = keras.Input((cfg.latent_size,), name="latent")
-    x = keras.layers.Dense(q * q * 4 * C, kernel_initializer=initializer(cfg.g_activation, seed), name="g_project")(z)
+    z, x = latent_input(cfg, target)
+    x = keras.layers.Dense(q * q * 4 * C, kernel_initializer=initializer(cfg.g_activation, seed), name="g_project")(x)
     x = keras.layers.Reshape((q, q, 4 * C), name="g_grid")(x)
     x = activate(normalise(x, "g_project") if bn else x, cfg.g_activation, "g_project_act")
     x = PixelShuffle(name="g_up_0")(x)  # s/2 × s/2 × C
@@ -81,8 +91,8 @@ def build_discriminator(cfg: RunConfig, target: Target) -> keras.Model:
     if cfg.architecture != "conv":
         return mlp_discriminator(cfg, target)
     side, C = target.side, cfg.d_hidden_nodes
-    s = keras.Input((target.dim,), name="sample")
-    x = keras.layers.Reshape((side, side, 1), name="d_grid")(s)
+    s, x, label = sample_input(cfg, target, target.dim)
+    x = keras.layers.Reshape((side, side, 1), name="d_grid")(x)
     for k in range(max(2, cfg.d_hidden_layers)):
         stride = 2 if k < 2 else 1
         x = keras.layers.Conv2D(C * (2 if k else 1), 3, strides=stride, padding="same",
@@ -92,7 +102,7 @@ def build_discriminator(cfg: RunConfig, target: Target) -> keras.Model:
         if cfg.d_dropout:
             x = keras.layers.Dropout(cfg.d_dropout, seed=cfg.seed * 101 + 70 + k, name=f"d_conv_{k}_drop")(x)
     x = keras.layers.Flatten(name="d_flat")(x)
-    return keras.Model(s, score(x, cfg), name="discriminator")
+    return keras.Model(s, score(x, cfg, label), name="discriminator")
 
 
 # ---- the letters tutorial's DCGAN (architecture "dcgan") ------------------------------
@@ -106,8 +116,8 @@ def tutorial_generator(cfg: RunConfig, target: Target) -> keras.Model:
     (the tutorial's) that is Dense(7·7·256) and 2.39 M parameters."""
     side, H = target.side, cfg.g_hidden_nodes
     q, seed = side // 4, cfg.seed * 101
-    z = keras.Input((cfg.latent_size,), name="latent")
-    x = keras.layers.Dense(q * q * 4 * H, kernel_initializer=initializer(cfg.g_activation, seed), name="g_project")(z)
+    z, x = latent_input(cfg, target)
+    x = keras.layers.Dense(q * q * 4 * H, kernel_initializer=initializer(cfg.g_activation, seed), name="g_project")(x)
     x = activate(normalise(x, "g_project"), cfg.g_activation, "g_project_act")
     x = keras.layers.Reshape((q, q, 4 * H), name="g_grid")(x)
     x = keras.layers.Dropout(TUTORIAL_DROPOUT, seed=seed + 40, name="g_project_drop")(x)
@@ -127,8 +137,8 @@ def tutorial_discriminator(cfg: RunConfig, target: Target) -> keras.Model:
     """Conv(H, stride 2) → Conv(2H, 2) → Conv(4H, 2) → Conv(8H, 1), 5×5 kernels, each with the
     activation and dropout → score: at H = 64, 4.31 M parameters."""
     side, H = target.side, cfg.d_hidden_nodes
-    s = keras.Input((target.dim,), name="sample")
-    x = keras.layers.Reshape((side, side, 1), name="d_grid")(s)
+    s, x, label = sample_input(cfg, target, target.dim)
+    x = keras.layers.Reshape((side, side, 1), name="d_grid")(x)
     for k, (channels, stride) in enumerate(((H, 2), (2 * H, 2), (4 * H, 2), (8 * H, 1))):
         x = keras.layers.Conv2D(channels, TUTORIAL_KERNEL, strides=stride, padding="same", name=f"d_conv_{k}",
                                 kernel_initializer=initializer(cfg.d_activation, cfg.seed * 101 + 60 + k))(x)
@@ -136,10 +146,12 @@ def tutorial_discriminator(cfg: RunConfig, target: Target) -> keras.Model:
         if cfg.d_dropout:
             x = keras.layers.Dropout(cfg.d_dropout, seed=cfg.seed * 101 + 70 + k, name=f"d_conv_{k}_drop")(x)
     x = keras.layers.Flatten(name="d_flat")(x)
-    return keras.Model(s, score(x, cfg), name="discriminator")
+    return keras.Model(s, score(x, cfg, label), name="discriminator")
 
 
-def metrics(target: Target, samples: np.ndarray) -> dict[str, float]:
+def metrics(target: Target, samples: np.ndarray, asked: np.ndarray | None = None) -> dict[str, float]:
+    """`asked`: the class each fake was asked for (a conditional run's); then also the share
+    of fakes recognisably drawn as that class."""
     judge = classifier(target)
     x = np.clip(samples, -1.0, 1.0)
     recognisable, top = judge.recognise(x)
@@ -153,6 +165,8 @@ def metrics(target: Target, samples: np.ndarray) -> dict[str, float]:
         out["frechet_classifier"] = frechet(judge.real_mean, judge.real_cov, feats.mean(axis=0),
                                             np.cov(feats, rowvar=False))
     out["classes_covered_share"] = out["classes_covered"] / out["classes_total"]
+    if asked is not None:
+        out["asked_class_share"] = float((recognisable & (top == np.asarray(asked))).mean())
     return out
 
 
