@@ -6,7 +6,7 @@ Starts the server with the Procfile's command on a loopback port, then, over HTT
 3. one tab at default settings: Start -> first moving frame, tick server time, payload and
    updates per second (the page ticks again TICK_MS after each reply, never overlapping);
 4. the same tab at the fastest speed: training speed while a page streams, against the
-   better of (2) and a second headless run after it;
+   engine headless in this process, in turns (`in_turns`);
 5. the step buttons (one iteration, one D step, one G step): each reply's round trip;
 6. many tabs training at once: each run's speed and the tick times they all see.
 
@@ -40,7 +40,7 @@ TARGETS = {  # figure -> (limit, "max" or "min"), from the dashboard issue
     "tick_server_ms_p95": (25.0, "max"),
     "tick_payload_bytes_max": (20_000, "max"),
     "updates_per_second": (5.0, "min"),
-    "streaming_ratio": (0.5, "min"),
+    "streaming_ratio": (0.95, "min"),  # one tab at max speed against headless, in turns (issue "a class at full speed")
     "step_ms_p95": (150.0, "max"),
     # a class at full speed, 20 tabs (30 tabs: `--users 30`, each run ≥ 400 at max speed)
     "many_users_steps_per_second_min": (900.0, "min"),
@@ -141,6 +141,44 @@ def headless_rate(seconds: float, target: str = "x2", runs: int = 1) -> float:
             session.close()
 
 
+TURNS = 3  # one tab streaming against the engine headless: this many turns of each
+
+
+def in_turns(user: User, target: str, seconds: float, turns: int = TURNS) -> list[dict]:
+    """The tab at max speed against the engine headless in this process, in turns: headless
+    (the tab paused), then the tab streaming (the headless run paused), `turns` times, each
+    `seconds` long. The machine's speed drifts by ±15 % from one minute to the next here
+    (one headless run before the tab and one after it gave ratios of 0.61-0.97 for the same
+    code); in turns, the drift falls on both alike."""
+    from gan_core import TrainingSession
+    from gan_core.recommended import recommended_config
+
+    session = TrainingSession(recommended_config(target, seed=0), speed=None, precompile=True)
+    out = []
+    try:
+        session.wait_until(lambda s: s.compiled, timeout=120)
+        for _ in range(turns):
+            user.press("pause-button")
+            time.sleep(1.0)
+            session.start()
+            session.wait_until(lambda s: s.iteration > 0)
+            time.sleep(1.0)
+            a, t0 = session.snapshot(since=1 << 62).iteration, time.perf_counter()
+            time.sleep(seconds)
+            b, t1 = session.snapshot(since=1 << 62).iteration, time.perf_counter()
+            session.pause()
+            user.press("start-button")
+            time.sleep(2.0)
+            s0 = time.perf_counter()
+            time.sleep(seconds)
+            s1 = time.perf_counter()
+            out.append({"headless": (b - a) / (t1 - t0), "streaming": user.rate(s0, s1),
+                        "ticks": tick_stats(user.window(s0, s1))})
+    finally:
+        session.close()
+    return out
+
+
 def run(users: int, seconds: float, say, target: str = "x2", views: str = "default",
         profiled: bool = False) -> dict:
     from app.parts.controls import SPEEDS
@@ -181,22 +219,20 @@ def run(users: int, seconds: float, say, target: str = "x2", views: str = "defau
 
             user.set_speed(len(SPEEDS) - 1)  # "max"
             time.sleep(2.0)
-            t0 = time.perf_counter()
-            time.sleep(seconds)
-            t1 = time.perf_counter()
-            streamed = user.rate(t0, t1)
-            report["streaming"] = {**tick_stats(user.window(t0, t1)), "steps_per_second": round(streamed, 1)}
+            turns = in_turns(user, target, seconds)
         finally:
             user.join()
             if user.error:
                 report["errors"] = [user.error]
-        # The baseline again, now the tab has paused: the faster of the two counts, so the
-        # machine's drift never flatters the ratio.
-        headless = max(headless, headless_rate(seconds, target))
-        report["headless_steps_per_second"] = round(headless, 1)
-        report["streaming_ratio"] = round(streamed / headless, 3) if headless else math.nan
+        streamed = sum(t["streaming"] for t in turns) / len(turns)
+        alone = sum(t["headless"] for t in turns) / len(turns)
+        report["streaming"] = {**turns[-1]["ticks"], "steps_per_second": round(streamed, 1)}
+        report["streaming_turns"] = [{k: round(t[k], 1) for k in ("headless", "streaming")} for t in turns]
+        report["streaming_headless_steps_per_second"] = round(alone, 1)
+        report["streaming_ratio"] = round(streamed / alone, 3) if alone else math.nan
         say(f"one tab at max speed: {streamed:,.0f} it/s = {report['streaming_ratio']:.0%} of headless "
-            f"(best of two headless runs: {headless:,.0f} it/s)")
+            f"({alone:,.0f} it/s), in {len(turns)} turns each: " + ", ".join(
+                f"{t['streaming']:,.0f} / {t['headless']:,.0f}" for t in turns))
 
         steps = step_latency(server.url, target, views)
         report["steps"] = steps

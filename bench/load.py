@@ -38,6 +38,7 @@ class User:
         self.go = threading.Event()
         self.stop = threading.Event()
         self._pending_speed: int | None = None
+        self._pending_clicks: list[str] = []  # buttons to press between ticks, in order
         self._thread = threading.Thread(target=self._run, name="bench-user", daemon=True)
 
     def begin(self) -> "User":
@@ -58,6 +59,10 @@ class User:
 
     def set_speed(self, index: int) -> None:
         self._pending_speed = index
+
+    def press(self, button: str) -> None:
+        """Press a button (its id) between two ticks, as a person would."""
+        self._pending_clicks.append(button)
 
     def _run(self) -> None:
         try:
@@ -83,6 +88,8 @@ class User:
                 if self._pending_speed is not None:
                     self.tab.set("speed.value", self._pending_speed)
                     self._pending_speed = None
+                while self._pending_clicks:
+                    self.tab.click(self._pending_clicks.pop(0))
                 now = time.perf_counter()
                 if now >= next_beat:
                     self.tab.interval("heartbeat")

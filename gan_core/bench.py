@@ -145,9 +145,10 @@ def tutorial_speed_all_cores(steps: int, workload: str) -> float | None:
         return None
 
 
-def time_to_share(share: float, seconds: float, train, fakes, target, every: float = 10.0) -> dict:
+def time_to_share(share: float, seconds: float, train, fakes, target, every: float = 10.0, asked=None) -> dict:
     """Train (`train()` runs a little) for up to `seconds`, judging `fakes()` every `every` s:
-    the first time the recognisable share reaches `share`, and the best and last seen."""
+    the first time the recognisable share reaches `share`, and the best and last seen.
+    `asked`: the classes a conditional G was asked for, one per fake."""
     from gan_core.metrics import compute_metrics
 
     start, judged, reached, best, iterations, last = time.perf_counter(), 0.0, None, 0.0, 0, {}
@@ -155,7 +156,7 @@ def time_to_share(share: float, seconds: float, train, fakes, target, every: flo
         now = time.perf_counter() - start
         if now >= judged + every or now >= seconds:
             judged = now
-            last = compute_metrics(target, fakes())
+            last = compute_metrics(target, fakes(), asked)
             best = max(best, last["recognisable_share"])
             if reached is None and last["recognisable_share"] >= share:
                 reached = round(now, 1)
@@ -164,7 +165,8 @@ def time_to_share(share: float, seconds: float, train, fakes, target, every: flo
         iterations += train()
     return {"seconds_to_share": reached, "best_share": round(best, 3), "iterations": iterations,
             "last_share": round(last["recognisable_share"], 3),
-            "last_classes_covered": last["classes_covered"], "classes_total": last["classes_total"]}
+            "last_classes_covered": last["classes_covered"], "classes_total": last["classes_total"],
+            **({"last_asked_class_share": round(last["asked_class_share"], 3)} if asked is not None else {})}
 
 
 def letters_quality(seconds: float, share: float, tutorial_seconds: float, log=sys.stderr) -> dict:
@@ -177,7 +179,8 @@ def letters_quality(seconds: float, share: float, tutorial_seconds: float, log=s
     gan = GAN(recommended_config("letters"))
     gan.warm_up()
     print(f"engine letters default, {seconds:g} s of training ...", file=log, flush=True)
-    engine = time_to_share(share, seconds, lambda: gan.train(10).iterations, lambda: gan.fake_view(), gan.target)
+    engine = time_to_share(share, seconds, lambda: gan.train(10).iterations, lambda: gan.fake_view(), gan.target,
+                           asked=gan.asked(gan.fixed_z))
     loop = tutorial_loop("letters")
     fixed = loop.noise(500)
     print(f"tutorial loop, up to {tutorial_seconds:g} s ...", file=log, flush=True)

@@ -380,7 +380,8 @@ def networks_overview(G, D) -> tuple:
                 layers.append(("input", _size(layer.output.shape), 0))
                 continue
             params = int(sum(np.prod(w.shape) for w in layer.weights))
-            if kind in ("Dropout", "Rescaling", "Reshape", "Flatten") and not params:
+            if kind in ("Dropout", "Rescaling", "Reshape", "Flatten", "Columns", "Concatenate", "Dot", "Add") \
+                    and not params:  # reshaping, or a conditional net's joining of sample and class
                 continue
             act = getattr(getattr(layer, "activation", None), "__name__", "")
             if kind in _ACTIVATION_LAYERS and layers:  # said with the layer it follows
@@ -388,6 +389,8 @@ def networks_overview(G, D) -> tuple:
                 layers[-1] = (f"{words} · {_ACTIVATION_LAYERS[kind] or act}", size, count + params)
                 continue
             words = kind if act in ("", "linear") else f"{kind} · {act}"
+            if "_class_" in layer.name:  # a conditional net's class embedding
+                words += " (class)"
             layers.append((words, _size(layer.output.shape), params))
         out.append((name, tuple(layers), int(model.count_params())))
     return tuple(out)

@@ -117,19 +117,16 @@ def score(x, cfg: RunConfig, label=None):
     """D's raw score (a logit); each loss reads it its own way. Told the sample's class (a
     conditional run), D adds how well its features match that class: the projection
     discriminator (Miyato & Koyama 2018), an inner product of its last features with a learnt
-    embedding of the class. The embedding is of low rank (the class as CLASS_EMBEDDING
-    numbers, then spread over the features), so it adds 13 k weights to the letters' D, not
-    63 k. Measured on the letters default (seed 0, 120 s): the features' spatial layout
-    matters, as the projection onto channels averaged over the picture (as the paper pools
-    them) left the fakes as an unconditional G draws them (37 % recognisable); onto the
-    flattened features, 82 % (full rank: 88 %)."""
+    embedding of the class. Measured on the letters default (180 s): the projection onto the
+    flattened features, 87-91 % recognisable and 36-37 of 40 classes on seeds 0-2; onto the
+    channels averaged over the picture (as the paper pools them), no better than no class at
+    all (37 %); through a class embedding of rank 8 (13 k weights instead of 63 k), 74-79 % and
+    32-36 classes; of rank 24, as good as full."""
     out = keras.layers.Dense(1, kernel_initializer=keras.initializers.GlorotUniform(seed=cfg.seed * 101 + 99),
                              name="d_out")(x)
     if label is None:
         return out
-    embedded = keras.layers.Dense(CLASS_EMBEDDING, use_bias=False, name="d_class_embedding",
-                                  kernel_initializer=keras.initializers.GlorotUniform(seed=cfg.seed * 101 + 97))(label)
-    embedded = keras.layers.Dense(x.shape[-1], use_bias=False, name="d_class_features",
-                                  kernel_initializer=keras.initializers.GlorotUniform(seed=cfg.seed * 101 + 98))(embedded)
+    embedded = keras.layers.Dense(x.shape[-1], use_bias=False, name="d_class_embedding",
+                                  kernel_initializer=keras.initializers.GlorotUniform(seed=cfg.seed * 101 + 98))(label)
     match = keras.layers.Dot(axes=1, name="d_class_match")([x, embedded])
     return keras.layers.Add(name="d_score")([out, match])

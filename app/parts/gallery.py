@@ -74,7 +74,8 @@ PRESETS_SHOWN: tuple[Preset, ...] = (
     Preset(*LESSON[1], "Mode collapse"),
     Preset("Sinusoid tutorial, exactly", "Curves: G's MLP against the tutorial's Conv1D D, pre-trained one pass; "
            "watch for one curve for every noise.", PRESETS["sinusoids-tutorial"], "Curves and images"),
-    Preset("Letters, quick", "28×28 letters by a small convolutional GAN that shows letters within minutes.",
+    Preset("Letters, quick", "28×28 letters by a small class-conditional convolutional GAN: each cell asks G "
+           "for a letter, and most are recognisable within a minute.",
            _ours("letters"), "Curves and images"),
     Preset("Letters tutorial, exactly", "The letters tutorial's 6.7 M-parameter DCGAN: about an iteration a "
            "second here, slow but faithful.", PRESETS["letters-tutorial"], "Curves and images"),

@@ -13,6 +13,7 @@ from app.views import curves, view_for
 from app.views.points import samples_figure
 from gan_core import get_target
 from gan_core.config import RunConfig
+from gan_core.recommended import recommended_config
 from gan_core.session import HistoryPoint, Snapshot
 
 
@@ -200,6 +201,9 @@ def test_images_travel_as_one_small_png_per_grid():
     letters = get_target("letters")
     worst = images.samples_patch(letters, noisy, verdicts=(np.random.rand(10), np.random.rand(25)))
     assert len(json.dumps(worst.to_plotly_json())) < 32_000
+    # and with the class each fake was asked for written before its verdict
+    worst = images.samples_patch(letters, noisy, verdicts=(np.random.rand(10), np.random.rand(25), ("Q",) * 25))
+    assert len(json.dumps(worst.to_plotly_json())) < 33_000
 
 
 def test_status_says_the_image_metrics_beside_the_real_ones():
@@ -224,6 +228,27 @@ def test_each_shown_image_carries_ds_verdict_green_for_real_red_for_fake():
     assert fakes[-1]["text"] == "1.00" and fakes[-1]["font"]["color"] == images.VERDICT_REAL
     assert all(n["font"]["color"] == images.VERDICT_REAL for n in notes[25:])
     assert len(images.samples_figure(target, real, real[:0])["layout"]["annotations"]) == 2  # none before training
+
+
+def test_a_conditional_run_writes_the_class_each_fake_was_asked_for_and_charts_it():
+    from app.parts import timeline
+    from app.views import images
+
+    config = recommended_config("letters")
+    assert config.conditional == "on"
+    snap = _snap(config=config, iteration=10, real=np.zeros((500, 784), np.float32),
+                 fake=np.zeros((25, 784), np.float32), d_real=np.full(10, 0.8), d_fake=np.full(25, 0.3))
+    d_real, d_fake, asked = timeline.verdicts(snap)
+    # the engine's fixed noise asks for these: spread over the 40 classes, A first
+    assert asked[:4] == ("A", "B", "D", "E") and len(set(asked)) == 25
+    fig = timeline.live_figure(snap, False, frozenset())
+    fakes = fig["layout"]["annotations"][2:27]
+    assert [n["text"] for n in fakes[:2]] == ["A 0.30", "B 0.30"]
+    lines = [name for _, name in images.quality_lines(get_target("letters"), config)["lines"]]
+    assert "drawn as asked" in lines
+    off = config.replace(conditional="off")
+    assert "drawn as asked" not in [n for _, n in images.quality_lines(get_target("letters"), off)["lines"]]
+    assert len(timeline.verdicts(_snap(config=off, iteration=10, d_real=np.ones(10), d_fake=np.ones(25)))) == 2
 
 
 def test_mixtures_chart_modes_and_high_quality_share_on_its_own_axis():
