@@ -293,3 +293,32 @@ def test_flat_out_runs_of_a_crowd_take_one_chunk_length_whatever_their_own_last_
     assert kind == "train"
     crowd_share = lengths[0]
     assert lengths[1] == crowd_share and lengths[2] > crowd_share  # alone, its own rate counts
+
+
+def test_a_paced_run_that_trains_alone_never_takes_a_chunk_it_cannot_finish_in_a_publication(monkeypatch):
+    """Ten letters runs at the default 1,000/s, each 70-100 it/s alone (so judged fast), took
+    chunks of 150 iterations and, at 7 it/s each under that load, their pages stood still for
+    20 s. A run that trains alone is held to its present rate; a crowd's batched run keeps
+    its pace's chunk (see the test above)."""
+    import gan_core.session as session_module
+    from gan_core.gan import INTRA_OP_THREADS
+
+    monkeypatch.setattr(session_module, "training_now", lambda: 5 * INTRA_OP_THREADS)
+    lengths = {}
+    for name, config in (("alone", RunConfig(seed=1, d_dropout=0.2)), ("crowded", RunConfig(seed=2))):
+        s = TrainingSession(config, speed=1_000)
+        try:
+            s.step(1)
+            with s._lock:
+                s._state, s._rate, s._best_rate = RUNNING, 7.0, 100.0
+                kind, _, lengths[name] = s._next_job()
+                assert kind == "train"
+                s._rate = 5_000.0  # keeping its pace easily: the pace decides
+                _, _, lengths[name + " fast"] = s._next_job()
+        finally:
+            s.close()
+    period = session_module.publish_seconds()
+    assert lengths["alone"] <= 2 * period * 100.0 * INTRA_OP_THREADS / (5 * INTRA_OP_THREADS) + 1
+    assert lengths["alone"] < 1_000 * period / 4
+    assert lengths["alone fast"] == lengths["crowded fast"] == round(1_000 * period)
+    assert lengths["crowded"] == round(1_000 * period)
