@@ -44,16 +44,29 @@ def _row(side: int) -> int:
     return side + GAP + _band(side)
 
 
-def _verdict_notes(side: int, scores, x0: float, cols: int, asked=()) -> list[dict]:
-    """D's verdict written under each image: its score, green when D says real; after the
-    class G was asked for, in a conditional run."""
+def _verdict_notes(side: int, scores, x0: float, cols: int) -> list[dict]:
+    """D's verdict written under each image: its score, green when D says real."""
     notes = []
     for k, p in enumerate(np.asarray(scores, np.float64)):
         r, c = divmod(k, cols)
-        text = f"{asked[k]} {p:.2f}" if k < len(asked) else f"{p:.2f}"
         notes.append({"x": round(x0 + GAP + c * (side + GAP) + side / 2), "y": round(GAP + r * _row(side) + side + _band(side) / 2),
-                      "yanchor": "middle", "text": text, "showarrow": False,
+                      "yanchor": "middle", "text": f"{p:.2f}", "showarrow": False,
                       "font": {"size": 11, "color": VERDICT_REAL if p > 0.5 else VERDICT_FAKE}})
+    return notes
+
+
+ASKED_COLOUR = "#b0bec5"
+
+
+def _asked_notes(side: int, asked, cols: int) -> list[dict]:
+    """A conditional run's fakes: the class each was asked for, small in its cell's top-left
+    corner (under it, beside D's score, it did not fit a projector's cell)."""
+    notes = []
+    for k, name in enumerate(asked[: FAKE_GRID[0] * FAKE_GRID[1]]):
+        r, c = divmod(k, cols)
+        notes.append({"x": GAP + c * (side + GAP) + 0.5, "y": GAP + r * _row(side) + 0.5, "xanchor": "left",
+                      "yanchor": "top", "text": str(name), "showarrow": False,
+                      "font": {"size": 10, "color": ASKED_COLOUR}})
     return notes
 
 
@@ -66,8 +79,9 @@ def _annotations(target, verdicts) -> list[dict]:
          "font": {"color": FAKE_COLOUR}},
         {"x": real_x0 + _width(side, REAL_GRID[1]) / 2, "y": -2, "yanchor": "bottom", "text": "<b>real</b>",
          "showarrow": False, "font": {"color": REAL_COLOUR}},
-        *_verdict_notes(side, d_fake[: FAKE_GRID[0] * FAKE_GRID[1]], 0, FAKE_GRID[1], asked[0] if asked else ()),
+        *_verdict_notes(side, d_fake[: FAKE_GRID[0] * FAKE_GRID[1]], 0, FAKE_GRID[1]),
         *_verdict_notes(side, d_real[: REAL_GRID[0] * REAL_GRID[1]], real_x0, REAL_GRID[1]),
+        *(_asked_notes(side, asked[0], FAKE_GRID[1]) if asked else []),
     ]
 
 
@@ -104,8 +118,8 @@ def samples_patch(target, fake: np.ndarray, options: frozenset = frozenset(), ve
 
 def quality_lines(target, config=None) -> dict:
     """A conditional run (`config`) also plots how many fakes are drawn as the class asked for."""
-    asked = [("asked_class_share", "drawn as asked")] if config is not None and config.conditional == "on" else []
-    return {"lines": [("recognisable_share", "recognisable fakes"), ("classes_covered_share", "classes covered"),
+    asked = [("asked_class_share", "as asked")] if config is not None and config.conditional == "on" else []
+    return {"lines": [("recognisable_share", "recognisable"), ("classes_covered_share", "classes covered"),
                       *asked], "better": "higher", "log": False, "range": [0, 1.02]}
 
 

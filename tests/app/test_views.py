@@ -242,12 +242,18 @@ def test_a_conditional_run_writes_the_class_each_fake_was_asked_for_and_charts_i
     # the engine's fixed noise asks for these: spread over the 40 classes, A first
     assert asked[:4] == ("A", "B", "D", "E") and len(set(asked)) == 25
     fig = timeline.live_figure(snap, False, frozenset())
-    fakes = fig["layout"]["annotations"][2:27]
-    assert [n["text"] for n in fakes[:2]] == ["A 0.30", "B 0.30"]
+    notes = fig["layout"]["annotations"]
+    assert [n["text"] for n in notes[2:4]] == ["0.30", "0.30"]  # D's verdicts, as ever
+    corner = notes[2 + 25 + 10:]  # then the class asked for, in each fake's corner
+    assert [n["text"] for n in corner[:3]] == ["A", "B", "D"] and len(corner) == 25
+    assert corner[0]["x"] < notes[2]["x"] and corner[0]["y"] < notes[2]["y"]
     lines = [name for _, name in images.quality_lines(get_target("letters"), config)["lines"]]
-    assert "drawn as asked" in lines
+    assert "as asked" in lines
     off = config.replace(conditional="off")
-    assert "drawn as asked" not in [n for _, n in images.quality_lines(get_target("letters"), off)["lines"]]
+    assert "as asked" not in [n for _, n in images.quality_lines(get_target("letters"), off)["lines"]]
+    assert len(timeline.live_figure(_snap(config=off, iteration=10, real=np.zeros((500, 784), np.float32),
+                                          fake=np.zeros((25, 784), np.float32), d_real=np.ones(10),
+                                          d_fake=np.ones(25)), False, frozenset())["layout"]["annotations"]) == 37
     assert len(timeline.verdicts(_snap(config=off, iteration=10, d_real=np.ones(10), d_fake=np.ones(25)))) == 2
 
 
