@@ -213,7 +213,7 @@ def quality_figure(spec: dict, target_id: str, quality: Sequence = (), large: bo
         data.append(trace)
     layout = base_layout(f"Quality ({spec['better']} is better)", large, chart=True, xaxis=_ITERATION_AXIS, yaxis=yaxis,
                          showlegend=len(names) > 1, uirevision=target_id,
-                         **_legend_inside(large, spec["better"], across=len(names) > 2))
+                         **_legend_inside(large, spec["better"]))
     if len(left) < len(names):
         layout["yaxis2"] = {"overlaying": "y", "side": "right", "range": [0, 1.02], "tickformat": ".0%",
                             "showgrid": False, "zeroline": False}
@@ -222,16 +222,14 @@ def quality_figure(spec: dict, target_id: str, quality: Sequence = (), large: bo
     return {"data": data, "layout": layout}
 
 
-def _legend_inside(large: bool, better: str = "higher", across: bool = False) -> dict:
+def _legend_inside(large: bool, better: str = "higher") -> dict:
     """Several quality lines: their legend inside the plot's right side, clear of the title,
     at the end the lines leave as the run learns (the bottom when higher is better), so it
-    covers them only in the first moments. Three or more lie `across` in a row (wrapping when
-    the chart is narrow): stacked, they covered half of a projector's chart."""
+    covers them only in the first moments."""
     sizes = font_sizes(large)
     top = better != "higher"
     return {"legend": {"x": 0.99, "xanchor": "right", "y": 0.99 if top else 0.01, "yanchor": "top" if top else "bottom",
-                       "bgcolor": "rgba(255,255,255,0.75)", "font": {"size": sizes["legend"]},
-                       **({"orientation": "h"} if across else {})}}
+                       "bgcolor": "rgba(255,255,255,0.75)", "font": {"size": sizes["legend"]}}}
 
 
 def quality_extension(spec: dict, quality: Sequence):

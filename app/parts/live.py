@@ -88,7 +88,7 @@ def graphs(settings) -> tuple[html.Div, html.Div]:
         graph(ids.ACCURACY_GRAPH, accuracy_figure((), big), "The discriminator's accuracy on real and on fake samples",
               chart=True),
         graph(ids.LOSS_GRAPH, loss_figure((), big), "The discriminator's and the generator's loss over time", chart=True),
-        graph(ids.QUALITY_GRAPH, quality_figure(view.quality_lines(target, settings.config), target.id, (), big),
+        graph(ids.QUALITY_GRAPH, quality_figure(view.quality_lines(target), target.id, (), big),
                "An objective measure of how well the fakes match", chart=True),
     ], className="charts", id=ids.CHARTS_COLUMN)
     under = html.Div([toggles, timeline.layout()], className="under-samples")
@@ -253,7 +253,7 @@ def draw(session, view, notice: str, big: bool, options: frozenset, moment=None)
         return Drawn((timeline.live_figure(snap, big, options),
                       accuracy_figure(snap.history, big), None,
                       loss_figure(snap.history, big, snap.config.loss), None,
-                      quality_figure(kind.quality_lines(target, snap.config), target.id, snap.quality, big), None,
+                      quality_figure(kind.quality_lines(target), target.id, snap.quality, big), None,
                       str(snap.iteration), status, stop, new_view), snap, True, False)
     redraw = view.get("options") != drawn_options  # the samples drawn another way
     if view.get("version") == snap.version and not redraw and view.get("notice", "") == notice:
@@ -270,7 +270,7 @@ def draw(session, view, notice: str, big: bool, options: frozenset, moment=None)
         samples = kind.samples_patch(target, timeline.shown_fake(snap), options, timeline.verdicts(snap),
                                      snap.explanation)
     return Drawn((samples, no_update, accuracy or no_update, no_update, losses or no_update, no_update,
-                  quality_extension(kind.quality_lines(target, snap.config), snap.quality) or no_update, str(snap.iteration),
+                  quality_extension(kind.quality_lines(target), snap.quality) or no_update, str(snap.iteration),
                   status, stop, new_view), snap, False, False)
 
 

@@ -8,7 +8,7 @@ gan_core/kinds/. Every module has the same public face:
   only; drawn by app/views/explain.py), `moment` words for a past moment the timeline shows;
 - `samples_patch(target, fake, options, verdicts, explanation)`: the per-tick update, a Dash
   `Patch`;
-- `quality_lines(target, config=None)`: the objective metrics the quality chart plots, and its axis;
+- `quality_lines(target)`: the objective metrics the quality chart plots, and its axis;
 - `status_stats(target, metrics)`: the metrics the status line says, as (text, tooltip,
   warning) triples.
 

@@ -62,7 +62,7 @@ def samples_patch(target, fake: np.ndarray, options: frozenset = frozenset(), ve
     return patch
 
 
-def quality_lines(target, config=None) -> dict:
+def quality_lines(target) -> dict:
     return {"lines": [("fit_residual", "sinusoid fit residual"), ("frequency_w1", "frequency W1 vs real")],
             "better": "lower", "log": True}
 

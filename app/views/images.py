@@ -116,11 +116,12 @@ def samples_patch(target, fake: np.ndarray, options: frozenset = frozenset(), ve
     return patch
 
 
-def quality_lines(target, config=None) -> dict:
-    """A conditional run (`config`) also plots how many fakes are drawn as the class asked for."""
-    asked = [("asked_class_share", "as asked")] if config is not None and config.conditional == "on" else []
-    return {"lines": [("recognisable_share", "recognisable"), ("classes_covered_share", "classes covered"),
-                      *asked], "better": "higher", "log": False, "range": [0, 1.02]}
+def quality_lines(target) -> dict:
+    """A conditional run's share drawn as asked stays in the status: a third line's legend
+    covered half of a projector's chart, and the share follows the recognisable one closely
+    (86 % against 87 % after 3 minutes of letters)."""
+    return {"lines": [("recognisable_share", "recognisable fakes"), ("classes_covered_share", "classes covered")],
+            "better": "higher", "log": False, "range": [0, 1.02]}
 
 
 def status_stats(target, metrics) -> list[tuple[str, str, bool]]:

@@ -62,7 +62,7 @@ def samples_patch(target, fake: np.ndarray, options: frozenset = frozenset(), ve
     return patch
 
 
-def quality_lines(target, config=None) -> dict:
+def quality_lines(target) -> dict:
     """The one objective number that says whether G has learned this target."""
     if target.kind == "function":
         return {"lines": [("mean_abs_error", "mean |y − f(x)|")], "better": "lower", "log": True}

@@ -45,7 +45,7 @@ def samples_patch(target, fake: np.ndarray, options: frozenset = frozenset(), ve
     return patch
 
 
-def quality_lines(target, config=None) -> dict:
+def quality_lines(target) -> dict:
     return {"lines": [("wasserstein", "W1 to your values"), ("js", "JS divergence")], "better": "lower", "log": True}
 
 

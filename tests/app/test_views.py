@@ -230,7 +230,7 @@ def test_each_shown_image_carries_ds_verdict_green_for_real_red_for_fake():
     assert len(images.samples_figure(target, real, real[:0])["layout"]["annotations"]) == 2  # none before training
 
 
-def test_a_conditional_run_writes_the_class_each_fake_was_asked_for_and_charts_it():
+def test_a_conditional_run_writes_the_class_each_fake_was_asked_for():
     from app.parts import timeline
     from app.views import images
 
@@ -247,10 +247,7 @@ def test_a_conditional_run_writes_the_class_each_fake_was_asked_for_and_charts_i
     corner = notes[2 + 25 + 10:]  # then the class asked for, in each fake's corner
     assert [n["text"] for n in corner[:3]] == ["A", "B", "D"] and len(corner) == 25
     assert corner[0]["x"] < notes[2]["x"] and corner[0]["y"] < notes[2]["y"]
-    lines = [name for _, name in images.quality_lines(get_target("letters"), config)["lines"]]
-    assert "as asked" in lines
     off = config.replace(conditional="off")
-    assert "as asked" not in [n for _, n in images.quality_lines(get_target("letters"), off)["lines"]]
     assert len(timeline.live_figure(_snap(config=off, iteration=10, real=np.zeros((500, 784), np.float32),
                                           fake=np.zeros((25, 784), np.float32), d_real=np.ones(10),
                                           d_fake=np.ones(25)), False, frozenset())["layout"]["annotations"]) == 37
