@@ -45,7 +45,9 @@ def verdicts(snap):
     run also the classes the shown fakes were asked for, by name."""
     if snap.iteration <= 0:
         return (), ()
-    return (snap.d_real, snap.d_fake, *([asked_names(snap.config, len(snap.fake))] if snap.config.conditional == "on" else []))
+    if snap.config.conditional == "on":
+        return snap.d_real, snap.d_fake, asked_names(snap.config, len(snap.fake))
+    return snap.d_real, snap.d_fake
 
 
 def asked_names(config, n: int) -> tuple[str, ...]:

@@ -8,13 +8,22 @@ Networks (architecture `conv`, a small DCGAN; hidden nodes are channels C):
 At C = 32 and 28×28 that is about 130 k parameters in G and 22 k in D: watchable live on
 a CPU core. `mlp` trains plain dense nets on the flat pixels, as the first GAN paper did.
 
-Conditional (`conditional` on, the image targets' recommendation): G's noise ends in the
-class asked for (one-hot), which G reads through a learnt embedding of 8 numbers, and D adds a
-projection of the class onto its flattened features (gan_core.models.score). The fixed noise asks for
-the classes in turn, so the grid shows them all in order. Measured on the letters (the default at C = 16 and 32 noise numbers, 90-110 it/s):
-unconditional, 37-44 % of the fakes recognisable and 11-19 of 40 classes after 120 s,
-whatever else was changed (width, rates, losses, batch norm, minibatch std, EMA of G, a
-convolution at 7×7); conditional, 87-91 % and 36-37 classes after 180 s (seeds 0-2).
+Metrics come from the judge (gan_core/judge.py), a small CNN trained on the real set at first
+use and cached, which also knows a class "none of them": the share of recognisable fakes (a
+class named with probability ≥ 0.9), the classes the fakes cover (≥ 1 % of them each; a
+collapsed G covers few), and the Fréchet distance between real and fake in the judge's hidden
+features. Inception's weights cannot be downloaded here, so this is not the published FID:
+it is named `frechet_classifier`, and only comparable with itself. A conditional run's
+metrics also give the share drawn as the class asked for (`asked_class_share`).
+
+Conditional (`conditional` on, the image targets' recommendation): G's noise ends in the class
+asked for (one-hot), which G reads through a learnt embedding of 8 numbers, and D adds a
+projection of the class onto its flattened features (gan_core.models.score). The fixed noise
+asks for the classes in turn, so the grid shows them all in order. Measured on the letters
+(the default at C = 16 and 32 noise numbers, 90-110 it/s): unconditional, 37-44 % of the
+fakes recognisable and 11-19 of 40 classes after 120 s, whatever else was changed (width,
+rates, losses, batch norm, minibatch std, EMA of G, a convolution at 7×7); conditional,
+87-91 % and 36-37 classes after 180 s (seeds 0-2).
 """
 from __future__ import annotations
 
