@@ -25,6 +25,7 @@ from app.parts.advanced import networks_view
 from app.parts.stepper import phases_view
 from app.status import render_status
 from app.views import view_for
+from app.wire import plain, plain_all
 from gan_core import TARGETS, RunConfig, describe_networks, get_target
 
 TICK_MS = 150  # after each reply: about 5-6 updates a second at a few ms of round trip
@@ -167,12 +168,12 @@ def register(app, registry) -> None:
         d = draw(session, view, notice, big, view_options(options, *toggles), moment)
         if d.new_run:  # a new run is shown live: its past is not the old run's
             return (*d.outputs, timeline.LIVE if not timeline.is_live(moment) else no_update,
-                    timeline.note(d.snap, None), networks_view(describe_networks(d.snap.config)),
-                    phases_view(d.snap.phase))
+                    timeline.note(d.snap, None), plain(networks_view(describe_networks(d.snap.config))),
+                    plain(phases_view(d.snap.phase)))
         if d.unchanged:
             return (*d.outputs, no_update, no_update, no_update, no_update)
         return (*d.outputs, no_update, timeline.note(d.snap, None if timeline.is_live(moment) else moment),
-                no_update, phases_view(d.snap.phase) if d.snap.slow_motion else no_update)
+                no_update, plain(phases_view(d.snap.phase)) if d.snap.slow_motion else no_update)
 
     @app.callback(
         Output(ids.VIEW_OPTIONS, "style"),
@@ -221,7 +222,7 @@ def register(app, registry) -> None:
 class Drawn:
     """What one tick sends: `outputs` for samples, accuracy (figure, extension), losses
     (figure, extension), quality (figure, extension), counter, status, whether to stop
-    ticking, and the view state to keep."""
+    ticking, and the view state to keep; as plain JSON data (app/wire.py)."""
     outputs: tuple
     snap: object
     new_run: bool
@@ -250,11 +251,11 @@ def draw(session, view, notice: str, big: bool, options: frozenset, moment=None)
     if view.get("run") != snap.run_id:  # first draw, or a reset: whole figures
         _, new_view["smooth"] = accuracy_extension(snap.history)
         _, new_view["smooth_loss"] = loss_extension(snap.history)
-        return Drawn((timeline.live_figure(snap, big, options),
-                      accuracy_figure(snap.history, big), None,
-                      loss_figure(snap.history, big, snap.config.loss), None,
-                      quality_figure(kind.quality_lines(target), target.id, snap.quality, big), None,
-                      str(snap.iteration), status, stop, new_view), snap, True, False)
+        return Drawn(plain_all((timeline.live_figure(snap, big, options),
+                                accuracy_figure(snap.history, big), None,
+                                loss_figure(snap.history, big, snap.config.loss), None,
+                                quality_figure(kind.quality_lines(target), target.id, snap.quality, big), None,
+                                str(snap.iteration), status, stop, new_view)), snap, True, False)
     redraw = view.get("options") != drawn_options  # the samples drawn another way
     if view.get("version") == snap.version and not redraw and view.get("notice", "") == notice:
         return Drawn((no_update,) * 9 + (stop, no_update), snap, False, True)
@@ -269,9 +270,9 @@ def draw(session, view, notice: str, big: bool, options: frozenset, moment=None)
     else:
         samples = kind.samples_patch(target, timeline.shown_fake(snap), options, timeline.verdicts(snap),
                                      snap.explanation)
-    return Drawn((samples, no_update, accuracy or no_update, no_update, losses or no_update, no_update,
-                  quality_extension(kind.quality_lines(target), snap.quality) or no_update, str(snap.iteration),
-                  status, stop, new_view), snap, False, False)
+    return Drawn(plain_all((samples, no_update, accuracy or no_update, no_update, losses or no_update, no_update,
+                            quality_extension(kind.quality_lines(target), snap.quality) or no_update,
+                            str(snap.iteration), status, stop, new_view)), snap, False, False)
 
 
 def _pair(value) -> bool:
