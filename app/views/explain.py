@@ -8,6 +8,8 @@ Traces are plain lists, rounded: the surface is 40×40 whole percentages (~5 KB)
 100 segments (~4 KB)."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 SURFACE, MANIFOLD, ARROWS = "surface", "manifold", "arrows"  # the view options that switch them
@@ -89,11 +91,16 @@ def manifold_data(expl) -> dict:
 
 
 def _gaps(values: np.ndarray) -> list:
-    return [None if not np.isfinite(v) else float(v) for v in values]
+    """Plain floats, None where not finite (a break in the line). Vectorised: element by
+    element it was a third of a tick's time with the arrows on."""
+    out = np.asarray(values, np.float64).tolist()
+    for k in np.flatnonzero(~np.isfinite(values)).tolist():
+        out[k] = None
+    return out
 
 
 def _finite(values: list) -> list:
-    return [v if v is None or np.isfinite(v) else None for v in values]
+    return [v if v is None or math.isfinite(v) else None for v in values]
 
 
 def legend_note(expl, options: frozenset) -> str:

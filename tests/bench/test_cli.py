@@ -40,3 +40,13 @@ def test_a_classroom_report_is_judged_by_the_classroom_targets():
     assert set(v) == {"followers_updates_per_second_min", "followers_tick_server_ms_p95", "presenter_speed_ratio",
                       "shared_link_first_frame_seconds"}
     assert v["followers_updates_per_second_min"]["met"] and not v["followers_tick_server_ms_p95"]["met"]
+
+
+def test_paired_turns_are_judged_by_their_median_and_pooled_beside_it():
+    from bench.__main__ import summary
+
+    # five pairs at 96 %, one where only the headless run fell into the machine's slow speed
+    turns = [{"headless": 18_000.0, "streaming": 17_280.0}] * 5 + [{"headless": 11_000.0, "streaming": 17_000.0}]
+    paired = summary(turns)
+    assert paired["median"] == 0.96
+    assert paired["pooled"] == round((5 * 17_280 + 17_000) / (5 * 18_000 + 11_000), 3)
