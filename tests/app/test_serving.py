@@ -1,7 +1,9 @@
 """The Procfile command, run as a PaaS runs it: gunicorn serves the page, /healthz, a
 user's run, and stops cleanly on SIGTERM with a run still training."""
+import glob
 import time
 
+import psutil
 import pytest
 
 from bench.client import Tab
@@ -26,6 +28,8 @@ def test_procfile_serves_the_dashboard_and_stops_cleanly():
             time.sleep(0.2)
         assert int(str(tab.props["step-counter.children"]).replace(",", "")) > 0  # it trains behind gunicorn
         assert server.health()["running"] == 1
+        # the request threads yield the CPU to training (gunicorn.conf.py); training does not
+        assert {0, 5} <= _thread_nices(server)
 
         page = tab.http.get(server.url + "/").text
         assert "GAN training dashboard" in page
@@ -38,3 +42,15 @@ def test_procfile_serves_the_dashboard_and_stops_cleanly():
     log = server.log.read_text()
     assert "Stopped 1 training sessions before exit" in log  # the tab's run
     assert "SIGABRT" not in log and "terminate called" not in log
+
+
+def _thread_nices(server) -> set[int]:
+    """The nice values of the gunicorn worker's threads (Linux: /proc/<pid>/task/*/stat)."""
+    worker = max(psutil.Process(server.process.pid).children(recursive=True), key=lambda p: p.memory_info().rss)
+    nices = set()
+    for stat in glob.glob(f"/proc/{worker.pid}/task/*/stat"):
+        try:
+            nices.add(int(open(stat).read().rsplit(")", 1)[1].split()[16]))
+        except (OSError, IndexError, ValueError):  # a thread that ended meanwhile
+            pass
+    return nices
