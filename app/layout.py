@@ -25,8 +25,9 @@ def dashboard(**query) -> html.Div:
         html.Header([
             html.Div([
                 html.H1("GAN training dashboard"),
-                html.P("A generator (G) learns to make fake points that a discriminator (D) cannot tell from "
-                       "the real ones: watch the blue crosses crawl onto the red circles.", className="lede"),
+                html.P("A generator (G) learns to make fakes that a discriminator (D) cannot tell from the real "
+                       "samples: points, curves or images. Watch the fakes become like the real ones.",
+                       className="lede"),
             ], className="titles"),
             html.Div([
                 share.button(),
