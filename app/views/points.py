@@ -28,9 +28,9 @@ def samples_figure(target, real: np.ndarray, fake: np.ndarray, large: bool = Fal
     title = samples_title(target, moment)
     return {
         "data": [
-            {"type": "scatter", "mode": "markers", "name": "real ●", "x": rx, "y": ry,
+            {"type": "scatter", "mode": "markers", "name": "real", "x": rx, "y": ry,
              "marker": {"size": 7, "opacity": 0.6, "color": REAL_COLOUR, "symbol": "circle"}},
-            {"type": "scatter", "mode": "markers", "name": "fake ✕", "x": fx, "y": fy,
+            {"type": "scatter", "mode": "markers", "name": "fake", "x": fx, "y": fy,
              "marker": {"size": 7, "opacity": 0.8, "color": FAKE_COLOUR, "symbol": "x-thin",
                         "line": {"width": 2, "color": FAKE_COLOUR}}},
             ex.surface_trace(shown, ex.SURFACE in options),
