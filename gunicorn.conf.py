@@ -1,7 +1,6 @@
 # One process holds every session, so: one worker, threads for concurrent requests,
 # no preload (TensorFlow and threads do not survive a fork), a generous timeout.
 import os
-import threading
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8050')}"
 workers = 1
@@ -33,18 +32,8 @@ def worker_exit(server, worker):
     server.log.info("Stopped %d training sessions before exit", closed)
 
 
-# The request threads yield the CPU to training (Linux nice, per thread): a tick then runs in
-# the gaps between a run's compiled steps instead of cutting into one, whose two threads wait
-# for each other. Requests still get their share at once when the cores are busy, so pages
-# stay prompt; GAN_REQUEST_NICE=0 turns it off.
-REQUEST_NICE = int(os.environ.get("GAN_REQUEST_NICE", "5"))
-_niced = threading.local()
-
-
 def pre_request(worker, req):
-    if REQUEST_NICE and not getattr(_niced, "done", False):
-        _niced.done = True
-        try:
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), REQUEST_NICE)
-        except (AttributeError, OSError):  # not Linux, or not allowed: requests compete as they are
-            pass
+    # The request threads yield the CPU to training (app.yield_to_training; GAN_REQUEST_NICE)
+    from app import yield_to_training
+
+    yield_to_training()

@@ -17,6 +17,33 @@ from gan_core import prepare_data, profile
 _ASSETS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "assets")
 
 
+def _request_nice() -> int:
+    try:
+        return min(19, max(0, int(os.environ.get("GAN_REQUEST_NICE", "5"))))
+    except ValueError:
+        return 5
+
+
+# How far a request thread yields the CPU to training (Linux nice, per thread; 0: not at all).
+# A lone run's compiled step keeps both cores busy, its two threads waiting for each other, so
+# a tick that cut into it cost the run two to three times the tick's own time (one tab at max
+# speed: 0.92 of headless); yielding, it runs in the gaps between steps (0.97), and a page
+# still gets its share of a busy machine at once (python -m bench, README).
+REQUEST_NICE = _request_nice()
+_niced = threading.local()
+
+
+def yield_to_training() -> None:
+    """Called by the thread about to serve a request (gunicorn's pre_request, the local
+    server's handler): lower its priority once, for every request it serves after."""
+    if REQUEST_NICE and not getattr(_niced, "done", False):
+        _niced.done = True
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), REQUEST_NICE)
+        except (AttributeError, OSError):  # not Linux, or not allowed: requests compete as they are
+            pass
+
+
 def new_session():
     """A tab's run: default settings with a seed of its own (a class sees thirty different
     runs), the default watchable speed, and no networks until Start (lazy)."""

@@ -22,10 +22,18 @@ def main(argv=None) -> int:
         import logging
 
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    from app import app, warm_up
+    from werkzeug.serving import WSGIRequestHandler
+
+    from app import app, warm_up, yield_to_training
+
+    class Handler(WSGIRequestHandler):  # a thread a request: each yields to training first
+        def handle(self):
+            yield_to_training()
+            super().handle()
 
     warm_up(app)
-    app.run(host=args.host, port=port, debug=args.debug, use_reloader=False, threaded=True)
+    app.run(host=args.host, port=port, debug=args.debug, use_reloader=False, threaded=True,
+            request_handler=Handler)
     return 0
 
 

@@ -54,3 +54,54 @@ def _thread_nices(server) -> set[int]:
         except (OSError, IndexError, ValueError):  # a thread that ended meanwhile
             pass
     return nices
+
+
+def test_a_request_thread_yields_the_cpu_once_and_the_setting_is_checked(monkeypatch):
+    import os
+    import threading
+
+    import app
+
+    seen = []
+
+    def serve():
+        app.yield_to_training()
+        app.yield_to_training()  # a thread is lowered once, not once a request
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    thread.join()
+    assert seen == [app.REQUEST_NICE] and app.REQUEST_NICE == 5
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == 0  # the caller's own thread untouched
+    for text, nice in (("0", 0), ("12", 12), ("40", 19), ("-3", 0), ("lots", 5)):
+        monkeypatch.setenv("GAN_REQUEST_NICE", text)
+        assert app._request_nice() == nice
+
+
+def test_python_m_app_serves_the_page_through_its_yielding_request_handler(tmp_path):
+    import subprocess
+    import sys
+
+    import requests
+
+    from bench.server import ROOT, free_port
+
+    port = free_port()
+    log = open(tmp_path / "app.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "app", "--port", str(port)], cwd=ROOT, stdout=log, stderr=log)
+    try:
+        end = time.monotonic() + 90
+        while True:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert time.monotonic() < end and proc.poll() is None, (tmp_path / "app.log").read_text()[-2000:]
+            time.sleep(0.3)
+        assert "GAN training dashboard" in requests.get(f"http://127.0.0.1:{port}/", timeout=10).text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
