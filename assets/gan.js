@@ -136,3 +136,23 @@ document.addEventListener("pointerdown", function (event) {
   event.stopPropagation();
   window.dash_clientside.set_props(container.id, {value: Math.round(low + percent / 100 * (high - low))});
 }, true);
+
+/* A legend never covers its graph's title. A horizontal legend sits on the plot's top edge and
+   grows upwards when it wraps (Large type, a phone), and Plotly makes room for it but not for
+   the title above it; so where the two meet, the plot's top margin grows by the overlap.
+   Large type sets the margins afresh, and this makes room again if it is still needed. */
+(function () {
+  function roomForTitles() {
+    if (!window.Plotly) return;
+    document.querySelectorAll(".js-plotly-plot").forEach(function (gd) {
+      var title = gd.querySelector(".gtitle"), legend = gd.querySelector(".legend");
+      var size = gd._fullLayout && gd._fullLayout._size;
+      if (!title || !legend || !size || !title.textContent) return;
+      var t = title.getBoundingClientRect(), l = legend.getBoundingClientRect();
+      if (!l.height || l.left > t.right || l.right < t.left) return;
+      var overlap = t.bottom + 4 - l.top;
+      if (overlap > 1) window.Plotly.relayout(gd, {"margin.t": Math.ceil(size.t + overlap)});
+    });
+  }
+  setInterval(roomForTitles, 400);
+})();

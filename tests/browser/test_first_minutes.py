@@ -229,3 +229,13 @@ def test_large_type_for_projectors(dash_duo, dash_app):
     poll(lambda: dash_duo.driver.execute_script(size) > before)
     assert "large" in dash_duo.find_element("#app-root").get_attribute("class")
     poll(lambda: min(dash_duo.driver.execute_script(plots)) >= 120)
+    # A legend that wraps in large type stays clear of its graph's title (assets/gan.js); the
+    # legends show once there are samples
+    dash_duo.find_element("#start-button").click()
+    poll(lambda: counter(dash_duo) > 0)
+    clear = ("return ['samples-graph', 'accuracy-graph'].map(function (id) {"
+             " var gd = document.querySelector('#' + id + ' .js-plotly-plot');"
+             " var t = gd.querySelector('.gtitle').getBoundingClientRect();"
+             " var l = gd.querySelector('.legend').getBoundingClientRect();"
+             " return l.top >= t.bottom; })")
+    poll(lambda: all(dash_duo.driver.execute_script(clear)))
