@@ -8,10 +8,9 @@ worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "16"))
 timeout = 120
 preload_app = False
-# The worker's heartbeat touches a file in this folder several times a second (on every turn of
-# its event loop, so on every request); on a disk-backed /tmp each touch is a journal write
-# that the gunicorn docs warn "may block a worker", and py-spy found it taking a third as much
-# time as the ticks themselves. In memory when the machine has it.
+# The worker's heartbeat touches a file in this folder on every turn of its event loop, so on
+# every request; on a disk-backed /tmp (this machine's) the gunicorn docs warn that it "may
+# block a worker". In memory when the machine has it.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
 

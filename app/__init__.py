@@ -27,7 +27,7 @@ def _request_nice() -> int:
 # How far a request thread yields the CPU to training (Linux nice, per thread; 0: not at all).
 # A lone run's compiled step keeps both cores busy, its two threads waiting for each other, so
 # a tick that cut into it cost the run two to three times the tick's own time (one tab at max
-# speed: 0.92 of headless); yielding, it runs in the gaps between steps (0.97), and a page
+# speed: 0.92 of headless); yielding, it runs in the gaps between steps (0.95-0.98), and a page
 # still gets its share of a busy machine at once (python -m bench, README).
 REQUEST_NICE = _request_nice()
 _niced = threading.local()
