@@ -45,7 +45,7 @@ _METRICS_SECONDS = 1.0
 # class of twenty runs would spend half a core on publications nobody sees
 _EXPLAIN_SECONDS = 0.15
 _METRICS_SHARE = 10.0  # metrics at most every this many times what they last cost
-_RATE_WINDOW_SECONDS = 2.0  # the shown it/s is measured on the wall clock over this window
+RATE_WINDOW_SECONDS = 2.0  # the shown it/s is measured on the wall clock over this window
 _PAUSE_WAIT_SECONDS = 1.0  # the longest a Pause waits for the chunk in flight
 MAX_STEP = 1_000_000
 # Blown up: most fakes farther outside the plot than twice its size, chunk after chunk.
@@ -787,7 +787,7 @@ class TrainingSession:
             self._iteration = gan.iteration
             if self._state == RUNNING:
                 self._marks.append((now, gan.iteration))
-                while len(self._marks) > 2 and now - self._marks[1][0] >= _RATE_WINDOW_SECONDS:
+                while len(self._marks) > 2 and now - self._marks[1][0] >= RATE_WINDOW_SECONDS:
                     self._marks.popleft()
             if finite:
                 self._fake = _frozen(fake)
