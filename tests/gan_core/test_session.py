@@ -322,3 +322,20 @@ def test_a_paced_run_that_trains_alone_never_takes_a_chunk_it_cannot_finish_in_a
     assert lengths["alone"] < 1_000 * period / 4
     assert lengths["alone fast"] == lengths["crowded fast"] == round(1_000 * period)
     assert lengths["crowded"] == round(1_000 * period)
+
+
+def test_a_worker_keeps_the_process_priority_whoever_starts_it(session):
+    """A web server lowers its request threads' priority (app.yield_to_training); the Start
+    that such a thread sends must not lower the training's with it."""
+    import os
+
+    def start_as_a_request_does():
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 5)
+        session.start()
+
+    caller = threading.Thread(target=start_as_a_request_does)
+    caller.start()
+    caller.join()
+    worker = session._thread
+    assert worker is not None and worker.is_alive()
+    assert os.getpriority(os.PRIO_PROCESS, worker.native_id) == 0
